@@ -1,0 +1,159 @@
+"""The `repro` command line: parse options, call one function, turn its result into an exit code.
+
+Exit codes: 0 reproduced, 1 not reproduced, 2 invalid spec or usage, 3 the run could not
+complete, 4 infrastructure error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from runner import __version__
+from runner.audits.cli import audit_app
+from runner.errors import ExitCode, ReproError
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="repro", no_args_is_help=True, rich_markup_mode="markdown",
+    help="Run a paper's code in a pinned container and check its claims.\n\n"
+         "Exit codes: 0 reproduced, 1 not reproduced, 2 invalid spec or usage, "
+         "3 run could not complete, 4 infrastructure error, 130 interrupted.",
+)
+images_app = typer.Typer(help="Base images for machines with no container registry.",
+                         no_args_is_help=True)
+app.add_typer(images_app, name="images")
+app.add_typer(audit_app, name="audit")
+
+SpecArg = Annotated[Path, typer.Argument(help="the spec file (YAML)", show_default=False)]
+RepoOpt = Annotated[str | None, typer.Option(
+    "--repo", help="fetch the same commit from this URL or path (a mirror, a fork)")]
+MutableOpt = Annotated[bool, typer.Option(
+    "--allow-mutable-ref", help="accept a branch or tag as repo.commit; the SHA is recorded")]
+
+
+def handled(func: F) -> F:
+    """One handler for every command: ReproError -> its exit code, Ctrl-C -> 130, bug -> 70."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            code = func(*args, **kwargs)
+        except ReproError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception:
+            log = Path(tempfile.gettempdir()) / f"repro-crash-{os.getpid()}.log"
+            log.write_text(traceback.format_exc())
+            err.print(f"[bold red]repro crashed (a bug):[/bold red] details in {log}")
+            raise typer.Exit(70) from None
+        raise typer.Exit(int(code or 0))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"repro {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """repro: reproduce a paper's claims in a container."""
+
+
+@app.command()
+@handled
+def validate(
+    specs: Annotated[list[Path], typer.Argument(help="spec files or folders of *.yaml")],
+    allow_mutable_ref: MutableOpt = False,
+) -> int:
+    """Check specs and report every problem with file, line and key.
+
+    Example: `repro validate specs/` or `repro validate specs/aftershock.yaml`
+    """
+    from runner.commands import validate as run_validate
+
+    return run_validate(specs, out, allow_mutable_ref)
+
+
+@app.command()
+@handled
+def schema() -> int:
+    """Print the spec's JSON Schema (point your editor at specs/schema.json).
+
+    Example: `repro schema > specs/schema.json`
+    """
+    from runner.commands import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
+@app.command()
+@handled
+def plan(
+    spec: SpecArg, repo: RepoOpt = None, allow_mutable_ref: MutableOpt = False,
+    json_out: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> int:
+    """Show what a run would do, with no engine: commit, Dockerfile, image tag, steps, claims.
+
+    Example: `repro plan specs/aftershock.yaml`
+    """
+    from runner.commands import plan_for, show_plan
+
+    return show_plan(plan_for(spec, repo, allow_mutable_ref), out, json_out)
+
+
+@app.command()
+@handled
+def lock(spec: SpecArg, repo: RepoOpt = None) -> int:
+    """Resolve the base digest, exact pip versions and data checksums into SPEC.lock.yaml.
+
+    Needs the engine (pip resolves inside the base image). Example:
+    `repro lock specs/aftershock-mini.yaml`
+    """
+    from runner.commands import lock as run_lock
+
+    return run_lock(spec, repo, out)
+
+
+@images_app.command("bootstrap")
+@handled
+def images_bootstrap(
+    recipe: Annotated[str, typer.Option(help="recipe folder under images/")] = "debian-python",
+    mirror: Annotated[str | None, typer.Option(help="Debian mirror; default: apt's own")] = None,
+    force: Annotated[bool, typer.Option(help="rebuild even if the image exists")] = False,
+) -> int:
+    """Build a local Debian base image with Python from the distribution's packages.
+
+    Example: `repro images bootstrap` (then use `base: repro/debian-python:bookworm`)
+    """
+    from runner.bootstrap import bootstrap
+
+    return bootstrap(recipe, mirror, force, out)
+
+
+def main() -> None:
+    app()

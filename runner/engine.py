@@ -1,0 +1,103 @@
+"""The container engine behind a small interface, so the core never imports an SDK.
+
+`docker_engine.DockerEngine` implements it with the docker SDK; tests of pure logic can
+pass any object with these methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+LogSink = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    name: str
+    version: str
+    api_version: str
+    os: str
+    kernel: str
+    runtimes: list[str]
+    gpu_support: bool
+    gpu_support_reason: str
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    id: str
+    tags: list[str]
+    labels: dict[str, str]
+    repo_digests: list[str]
+    created: str
+
+
+@dataclass(frozen=True)
+class Mount:
+    source: Path
+    target: str
+    read_only: bool = True
+
+
+@dataclass(frozen=True)
+class ContainerRequest:
+    """A sandboxed container: non-root, no capabilities, limits, no network by default."""
+
+    image: str
+    name: str
+    user: str
+    workdir: str
+    labels: dict[str, str]
+    env: dict[str, str] = field(default_factory=dict)
+    mounts: list[Mount] = field(default_factory=list)
+    network: bool = False
+    cpus: float | None = None
+    memory: int | None = None
+    shm: int | None = None
+    pids: int = 4096
+    gpus: int | list[int] = 0
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    exit_code: int | None
+    duration: float
+    timed_out: bool = False
+
+
+class ContainerEngine(Protocol):
+    def info(self) -> EngineInfo: ...
+
+    def image(self, ref: str) -> ImageInfo | None: ...
+
+    def resolve_base(self, ref: str) -> str: ...
+
+    def import_rootfs(self, tar_path: Path, tag: str, changes: list[str]) -> str: ...
+
+    def build(
+        self, context_dir: Path, tag: str, labels: dict[str, str], build_args: dict[str, str],
+        on_log: LogSink, nocache: bool = False,
+    ) -> str: ...
+
+    def start(self, request: ContainerRequest) -> str: ...
+
+    def set_network(self, container: str, enabled: bool) -> None: ...
+
+    def exec(
+        self, container: str, command: list[str], env: dict[str, str], on_output: LogSink,
+        timeout: float | None,
+    ) -> ExecResult: ...
+
+    def copy_out(self, container: str, path: str, dest: Path) -> bool: ...
+
+    def remove(self, container: str) -> None: ...
+
+    def remove_stale(self, label: str) -> int: ...
+
+    def run_once(
+        self, image: str, command: list[str], user: str | None = None, network: bool = False,
+        env: dict[str, str] | None = None, mounts: list[Mount] | None = None,
+    ) -> tuple[int, str]: ...

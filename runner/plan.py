@@ -1,0 +1,113 @@
+"""What a run would do, computed without an engine: the heart of `repro plan` and of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from runner.cachekey import BuildInputs
+from runner.determinism import determinism_env
+from runner.lockfile import Lock
+from runner.render import BuildOptions, render_dockerfile
+from runner.spec.fields import fill
+from runner.spec.models import Spec
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    name: str
+    command: str
+    timeout: float | None
+    network: bool
+    env: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    spec: Spec
+    source_location: str
+    source_id: str
+    pinned: bool
+    base_ref: str
+    base_pinned: bool
+    lock: Lock | None
+    dockerfile: str
+    inputs: BuildInputs
+    mounts: list[tuple[str, str]]  # (data name, container path), read-only
+    seeds: list[int]
+    variant: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return self.inputs.tag()
+
+    def steps_for(self, seed: int, fraction: float | None = None) -> list[StepPlan]:
+        """The steps of one seed, with the variant's replacements and the seed filled in."""
+        spec = self.spec
+        variant = spec.variants.get(self.variant) if self.variant else None
+        base_env = {**determinism_env(spec.determinism_settings.mode, seed),
+                    **(variant.env if variant else {}), **self.extra_env}
+        values: dict[str, object] = {"seed": seed}
+        if fraction is not None:
+            values["fraction"] = fraction
+            base_env["REPRO_FRACTION"] = str(fraction)
+        out = []
+        for step in spec.steps:
+            command = variant.steps.get(step.name, step.run) if variant else step.run
+            timeout = step.timeout
+            out.append(StepPlan(step.name, fill(command, **values), timeout, step.network,
+                                {**base_env, **step.env, "REPRO_SEED": str(seed)}))
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        spec = self.spec
+        return {
+            "spec": spec.name,
+            "source": {"location": self.source_location, "id": self.source_id,
+                       "pinned": self.pinned},
+            "base": {"reference": self.base_ref, "pinned": self.base_pinned},
+            "lock": self.lock.digest() if self.lock else None,
+            "image_tag": self.tag,
+            "labels": self.inputs.labels(),
+            "mounts": [{"data": n, "target": t, "read_only": True} for n, t in self.mounts],
+            "resources": spec.resources.model_dump(mode="json"),
+            "seeds": self.seeds,
+            "steps": {str(seed): [s.__dict__ for s in self.steps_for(seed)]
+                      for seed in self.seeds},
+            "metrics": {k: v.model_dump(mode="json") for k, v in spec.metrics.items()},
+            "claims": [c.model_dump(mode="json") for c in spec.claims],
+            "dockerfile": self.dockerfile,
+        }
+
+
+def base_reference(spec: Spec, lock: Lock | None) -> tuple[str, bool]:
+    """The FROM reference and whether it is pinned (digest in the spec, or from the lock)."""
+    base = spec.environment.base
+    if "@sha256:" in base or base.startswith("sha256:"):
+        return base, True
+    if lock is not None and lock.base is not None:
+        return lock.base.digest, True
+    return base, False
+
+
+def make_plan(
+    spec: Spec, *, source_location: str, source_id: str, pinned: bool, lock: Lock | None,
+    options: BuildOptions, resolved_base: str | None = None, variant: str | None = None,
+) -> Plan:
+    """`resolved_base`: the digest or id the engine found for an unpinned base, if any."""
+    base_ref, base_pinned = base_reference(spec, lock)
+    dockerfile = render_dockerfile(spec, lock, base_ref, options)
+    inputs = BuildInputs(
+        spec_name=spec.name or "spec",
+        base_digest=resolved_base or base_ref,
+        dockerfile=dockerfile,
+        source_id=source_id,
+        lock_digest=lock.digest() if lock else None,
+    )
+    return Plan(
+        spec=spec, source_location=source_location, source_id=source_id, pinned=pinned,
+        base_ref=base_ref, base_pinned=base_pinned, lock=lock, dockerfile=dockerfile,
+        inputs=inputs, mounts=[(d.name, d.mount) for d in spec.data], seeds=list(spec.seeds),
+        variant=variant,
+    )

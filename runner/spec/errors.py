@@ -1,0 +1,42 @@
+"""Spec problems: each names the file, line and key path, says what was expected, and hints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from runner.errors import ExitCode, ReproError
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """`claims[0].tolerance` style, the way users read their YAML."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    path: tuple[str | int, ...]
+    message: str
+    hint: str | None = None
+
+    def render(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {format_path(self.path)}: {self.message}"
+        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+
+
+class SpecError(ReproError):
+    """All the problems of one or more spec files, reported together (exit 2)."""
+
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, format_path(p.path)))
+        count = len(self.problems)
+        header = f"invalid spec: {count} problem{'s' if count != 1 else ''}"
+        super().__init__("\n".join([header, *("  " + p.render() for p in self.problems)]))
