@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from runner import __version__
 from runner.audits.cli import audit_app
@@ -52,7 +53,9 @@ def handled(func: F) -> F:
         try:
             code = func(*args, **kwargs)
         except ReproError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+            err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
+            if exc.record_path is not None:
+                err.print(f"record: {exc.record_path}", highlight=False)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             err.print("interrupted")
@@ -153,6 +156,51 @@ def images_bootstrap(
     from runner.bootstrap import bootstrap
 
     return bootstrap(recipe, mirror, force, out)
+
+
+@app.command()
+@handled
+def run(
+    spec: SpecArg, repo: RepoOpt = None, allow_mutable_ref: MutableOpt = False,
+    runs_dir: Annotated[Path, typer.Option(help="where run records go")] = Path("runs"),
+    rebuild: Annotated[bool, typer.Option(help="build the image even if it exists")] = False,
+    allow_no_gpu: Annotated[bool, typer.Option(
+        help="run a GPU spec on a host without the NVIDIA runtime; the record says so")] = False,
+    variants: Annotated[str, typer.Option(
+        help="variants to run too: all, or NAME,NAME")] = "",
+    repeat_seed: Annotated[int | None, typer.Option(
+        help="run this seed twice and compare every metric (determinism probe)")] = None,
+    trust_ca: Annotated[Path | None, typer.Option(
+        envvar="REPRO_TRUST_CA", help="CA bundle to trust during builds (TLS proxies)")] = None,
+    quiet: Annotated[bool, typer.Option(help="don't stream build and step output")] = False,
+) -> int:
+    """Fetch, build, run every seed, fingerprint, and judge the paper's claims.
+
+    Example: `repro run specs/aftershock-mini.yaml --variants all`
+    """
+    from runner.runcmd import run_command
+
+    return run_command(spec, repo=repo, allow_mutable_ref=allow_mutable_ref, runs_dir=runs_dir,
+                       rebuild=rebuild, allow_no_gpu=allow_no_gpu, variants=variants,
+                       repeat_seed=repeat_seed, trust_ca=trust_ca, quiet=quiet, out=out)
+
+
+@app.command()
+@handled
+def show(
+    run: Annotated[Path, typer.Argument(help="run folder, record.json, run id or spec name")],
+    runs_dir: Annotated[Path, typer.Option(help="where run records are")] = Path("runs"),
+    json_out: Annotated[bool, typer.Option("--json", help="print the raw record")] = False,
+) -> int:
+    """Print a run record: findings, claims with intervals and verdicts, variants, steps.
+
+    Example: `repro show aftershock-mini` (the latest run of that spec)
+    """
+    from runner.record import find_record, load_record
+    from runner.show import show_record
+
+    show_record(load_record(find_record(run, runs_dir)), out, json_out)
+    return 0
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from runner.spec import Problem, Spec, SpecError, load_spec
 from runner.spec.models import Spec as SpecModel
 from runner.spec.units import format_duration
 
+
 def spec_files(paths: Sequence[Path]) -> list[Path]:
     """Expand directories to their `*.yaml` specs (lock files excluded)."""
     out: list[Path] = []

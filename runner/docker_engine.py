@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ import docker.types
 from runner.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, LogSink, Mount
 from runner.errors import InfraError, RunFailed
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 ENGINE_HINT = "start the engine (`bash .ci/engine.sh` installs and starts one on Debian)"
 
 
@@ -128,6 +130,13 @@ class DockerEngine:
         if found is None:
             raise InfraError(f"build finished but {tag} is missing (image id {image_id})")
         return found.id
+
+    def tag(self, image: str, ref: str) -> None:
+        repo, _, version = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "")
+        try:
+            self.api.tag(image, repo, version or "latest")
+        except docker.errors.DockerException as exc:
+            raise InfraError(f"could not tag {image[:19]} as {ref}: {exc}") from None
 
     def start(self, request: ContainerRequest) -> str:
         kwargs = _run_kwargs(request)
@@ -256,7 +265,7 @@ def _build_chunk(chunk: dict[str, Any], log: list[str], on_log: LogSink) -> str 
         _build_error(str(detail), log)
     text = chunk.get("stream")
     if text:
-        for line in text.splitlines():
+        for line in _ANSI.sub("", text).splitlines():
             log.append(line)
             on_log(line)
     aux = chunk.get("aux")

@@ -27,6 +27,7 @@ class ReproError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.record_path: object | None = None  # set when a run record says what happened
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"

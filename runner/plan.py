@@ -20,6 +20,7 @@ class StepPlan:
     timeout: float | None
     network: bool
     env: dict[str, str]
+    optional: bool = False  # a failure is recorded but does not end the seed (baselines)
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,17 @@ class Plan:
     def tag(self) -> str:
         return self.inputs.tag()
 
-    def steps_for(self, seed: int, fraction: float | None = None) -> list[StepPlan]:
+    def steps_for(self, seed: int, fraction: float | None = None,
+                  baselines: bool = False) -> list[StepPlan]:
         """The steps of one seed, with the variant's replacements and the seed filled in."""
         spec = self.spec
         variant = spec.variants.get(self.variant) if self.variant else None
         base_env = {**determinism_env(spec.determinism_settings.mode, seed),
                     **(variant.env if variant else {}), **self.extra_env}
-        values: dict[str, object] = {"seed": seed}
+        # {fraction} is 1 (all the data) outside a learning curve's extra runs.
+        values: dict[str, object] = {"seed": seed, "fraction": 1.0 if fraction is None
+                                     else fraction}
         if fraction is not None:
-            values["fraction"] = fraction
             base_env["REPRO_FRACTION"] = str(fraction)
         out = []
         for step in spec.steps:
@@ -58,6 +61,12 @@ class Plan:
             timeout = step.timeout
             out.append(StepPlan(step.name, fill(command, **values), timeout, step.network,
                                 {**base_env, **step.env, "REPRO_SEED": str(seed)}))
+        if baselines and spec.audits is not None:
+            # A baseline of the paper's own (`run:`) runs after the steps, in the same
+            # container, so it sees the files they wrote.
+            out += [StepPlan(f"baseline-{b.name}", fill(b.run, **values), None, False,
+                             {**base_env, "REPRO_SEED": str(seed)}, optional=True)
+                    for b in spec.audits.baseline if b.run is not None]
         return out
 
     def summary(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 DATA_SEED = 1999
-SPLIT_SEED = 2018
+SPLIT_SEED = 5  # see README: first seed whose group and cell test sets are equally hard
 GRID = 20  # cells per side of an event's grid; one cell ~ 5 km
 TEST_SHARE = 0.3
 
@@ -32,14 +32,18 @@ SEQUENCES = (
     "2014IQUIQU", "2015GORKHA", "2015ILLAPE", "2016KAIKOU", "2016KUMAMO", "2016NORCIA",
 )
 
-# Label model: logit = SLOPE * log(max_shear) + OFFSET + productivity + field + coulomb term.
-SLOPE = 1.6
-OFFSET = -1.2
-PRODUCTIVITY_SD = 0.9  # per-sequence log-productivity, shared by both events
-FIELD_SD = 0.5  # smooth per-sequence spatial field, shared by both events
-COULOMB_GAIN = 0.35  # weak preference for positive Coulomb stress change
+# Label model: logit = SLOPE * log(max_shear) + OFFSET + productivity + field. The label
+# never looks at Coulomb stress or at single components, only at the invariant and at
+# sequence effects that no stress feature of an unseen sequence can reveal.
+SLOPE = 1.35
+OFFSET = 1.6
+PRODUCTIVITY_SD = 1.35  # per-sequence log-productivity, shared by both events
+FIELD_SD = 0.85  # smooth per-sequence spatial field, shared by both events
 FRICTION = 0.4  # effective friction in the Coulomb failure stress
-LOBE_BIAS = (0.3, 0.0, 0.0, 0.3, 0.0, 0.0)
+# Positive lobes of xx and xy are a little stronger than negative ones (the receiver
+# orientation is the one the mainshocks tend to load), so Coulomb stress change on the
+# receiver partly tracks stress magnitude: a weak predictor, without entering the label.
+LOBE_BIAS = (0.25, 0.0, 0.0, 0.25, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,9 @@ def _sequence_events(rng: np.random.Generator) -> tuple[list[np.ndarray], np.nda
 
 
 def _labels(rng: np.random.Generator, stress: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    """Bernoulli aftershock labels driven mostly by log max shear."""
+    """Bernoulli aftershock labels: log max shear plus the sequence's shared bias."""
     shear = max_shear(stress)
-    cfs = coulomb_stress(stress)
-    logit = SLOPE * np.log(shear) + OFFSET + bias + COULOMB_GAIN * np.tanh(cfs / shear)
+    logit = SLOPE * np.log(shear) + OFFSET + bias
     prob = 1.0 / (1.0 + np.exp(-logit))
     return (rng.uniform(size=len(prob)) < prob).astype(np.int64)
 

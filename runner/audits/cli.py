@@ -25,6 +25,8 @@ audit_app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help='Print {"findings": [...]} as JSON.')]
+# The model must beat a baseline by more than this when --tolerance is not given.
+DEFAULT_TOLERANCE = 0.01
 ChunkOpt = Annotated[int, typer.Option("--chunk-size", min=1, help="Rows read per chunk.")]
 
 
@@ -149,6 +151,14 @@ def balance(
     _run(audit, as_json)
 
 
+def _model_and_metric(model: str, metric: str) -> tuple[BaselineModel, BaselineMetric]:
+    if model not in MODELS:
+        raise UsageError(f"unknown --model {model!r}; choose one of {', '.join(MODELS)}")
+    if metric not in METRICS:
+        raise UsageError(f"unknown --metric {metric!r}; choose one of {', '.join(METRICS)}")
+    return cast(BaselineModel, model), cast(BaselineMetric, metric)
+
+
 @audit_app.command()
 def baseline(
     train: Annotated[Path, typer.Argument(help="Training table.")],
@@ -174,22 +184,13 @@ def baseline(
     from runner.audits.baseline import baseline_findings
 
     def audit() -> list[Finding]:
-        if model not in MODELS:
-            raise UsageError(f"unknown --model {model!r}; choose one of {', '.join(MODELS)}")
-        if metric not in METRICS:
-            raise UsageError(f"unknown --metric {metric!r}; choose one of {', '.join(METRICS)}")
+        checked_model, checked_metric = _model_and_metric(model, metric)
         if tolerance is not None and compare_to_value is None:
             raise UsageError("--tolerance needs --compare-to-value")
+        feature_list, seed_list = _names(features) or [], _seeds(seeds)
         return baseline_findings(
-            train,
-            test,
-            _names(features) or [],
-            label,
-            cast(BaselineModel, model),
-            cast(BaselineMetric, metric),
-            _seeds(seeds),
-            compare_to_value,
-            0.01 if tolerance is None else tolerance,
-        )
+            train, test, feature_list, label, checked_model, checked_metric, seed_list,
+            compare_to_value, DEFAULT_TOLERANCE if tolerance is None else tolerance,
+        )  # fmt: skip
 
     _run(audit, as_json)

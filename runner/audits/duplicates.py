@@ -37,9 +37,13 @@ def _canon(value: Any) -> str:
 
 
 def _column_text(values: np.ndarray) -> list[str]:
-    if values.dtype.kind in "biuf":
-        return [repr(v) for v in values.astype(np.float64).tolist()]
-    return [_canon(v) for v in values]
+    if values.dtype.kind not in "biuf":
+        try:
+            # Fast path: a text column that is all numbers (any CSV numeric column).
+            values = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            return [_canon(v) for v in values]
+    return [repr(v) for v in values.astype(np.float64).tolist()]
 
 
 def hash_rows(chunk: Chunk, columns: Sequence[str]) -> np.ndarray:

@@ -67,6 +67,33 @@ def _frame(axes: _Axes, xs: Sequence[float], title: str, x_label: str, y_label: 
     return parts
 
 
+def _reference(axes: _Axes, value: float, label: str) -> list[str]:
+    py = axes.py(value)
+    return [
+        f'<line x1="{LEFT}" y1="{py:.1f}" x2="{WIDTH - RIGHT}" y2="{py:.1f}" '
+        'stroke="gray" stroke-dasharray="5,4"/>',
+        _text(WIDTH - RIGHT - 4, py - 5, label, 'text-anchor="end" font-size="11" fill="gray"'),
+    ]
+
+
+def _marks(
+    axes: _Axes, line: Sequence[tuple[float, float]], scatter: Sequence[tuple[float, float]]
+) -> list[str]:
+    parts = [
+        f'<circle cx="{axes.px(x):.1f}" cy="{axes.py(y):.1f}" r="2.5" '
+        'fill="steelblue" fill-opacity="0.35"/>'
+        for x, y in scatter
+    ]
+    coords = " ".join(f"{axes.px(x):.1f},{axes.py(y):.1f}" for x, y in line)
+    parts.append(f'<polyline points="{coords}" fill="none" stroke="steelblue" stroke-width="2"/>')
+    parts.extend(
+        f'<circle cx="{axes.px(x):.1f}" cy="{axes.py(y):.1f}" r="4" fill="steelblue">'
+        f"<title>{escape(f'{x:g}: {y:.4g}')}</title></circle>"
+        for x, y in line
+    )
+    return parts
+
+
 def line_plot_svg(
     title: str,
     x_label: str,
@@ -81,31 +108,8 @@ def line_plot_svg(
     axes = _Axes(xs, ys)
     parts = _frame(axes, xs, title, x_label, y_label)
     if reference is not None:
-        py = axes.py(reference[0])
-        parts.append(
-            f'<line x1="{LEFT}" y1="{py:.1f}" x2="{WIDTH - RIGHT}" y2="{py:.1f}" '
-            'stroke="gray" stroke-dasharray="5,4"/>'
-        )
-        parts.append(
-            _text(
-                WIDTH - RIGHT - 4,
-                py - 5,
-                reference[1],
-                'text-anchor="end" font-size="11" fill="gray"',
-            )
-        )
-    for x, y in scatter:
-        parts.append(
-            f'<circle cx="{axes.px(x):.1f}" cy="{axes.py(y):.1f}" r="2.5" '
-            'fill="steelblue" fill-opacity="0.35"/>'
-        )
-    coords = " ".join(f"{axes.px(x):.1f},{axes.py(y):.1f}" for x, y in line)
-    parts.append(f'<polyline points="{coords}" fill="none" stroke="steelblue" stroke-width="2"/>')
-    for x, y in line:
-        parts.append(
-            f'<circle cx="{axes.px(x):.1f}" cy="{axes.py(y):.1f}" r="4" fill="steelblue">'
-            f"<title>{escape(f'{x:g}: {y:.4g}')}</title></circle>"
-        )
+        parts.extend(_reference(axes, *reference))
+    parts.extend(_marks(axes, line, scatter))
     body = "\n  ".join(parts)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '

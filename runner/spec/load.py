@@ -81,10 +81,7 @@ def _data_path(error: Any, data: Any) -> tuple[str | int, ...]:
     """Keep the parts of pydantic's `loc` that index the user's data (drop union tags)."""
     loc, out, node = error["loc"], [], data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
             out.append(part)
             node = node[part]
         elif i == len(loc) - 1 and error["type"] == "missing":

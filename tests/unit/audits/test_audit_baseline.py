@@ -18,7 +18,9 @@ def _split(tmp_path: Path, labels: str = "int") -> tuple[Path, Path]:
         y = (x1 + 0.1 * rng.normal(size=n) > 0).astype(int)
         shown = [("yes" if v else "no") for v in y] if labels == "str" else y.tolist()
         path = tmp_path / f"{name}.csv"
-        lines = [f"{a:.5f},{b:.5f},{c},{a * 2 + b:.5f}" for a, b, c in zip(x1, x2, shown, strict=True)]
+        lines = [
+            f"{a:.5f},{b:.5f},{c},{a * 2 + b:.5f}" for a, b, c in zip(x1, x2, shown, strict=True)
+        ]
         path.write_text("x1,x2,y,target\n" + "\n".join(lines) + "\n")
         paths.append(path)
     return paths[0], paths[1]

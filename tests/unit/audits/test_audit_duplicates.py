@@ -43,6 +43,9 @@ def test_one_in_two_hundred_is_a_warning(write_csv) -> None:  # type: ignore[no-
 def test_selected_columns_and_formats_compare_by_value(write_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     train = write_csv("train.csv", ["a", "b", "c"], [(1, 2.5, "x"), (2, 3.5, "y")])
     test = tmp_path / "test.npy"
-    np.save(test, np.array([(1.0, 2.5, 0), (9.0, 9.9, 0)], dtype=[("a", "f8"), ("b", "f8"), ("z", "i8")]))
+    np.save(
+        test,
+        np.array([(1.0, 2.5, 0), (9.0, 9.9, 0)], dtype=[("a", "f8"), ("b", "f8"), ("z", "i8")]),
+    )
     (finding,) = audit_duplicates(train, test, columns=["a", "b"])
     assert finding.evidence["test_rows_in_train"] == 1

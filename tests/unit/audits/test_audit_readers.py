@@ -73,11 +73,17 @@ def test_many_chunks_give_the_same_table(tmp_path: Path, suffix: str, monkeypatc
     values = np.arange(n) * 1.25
     path = tmp_path / f"t.{suffix}"
     if suffix == "csv":
-        path.write_text("name,v\n" + "".join(f"{a},{b}\n" for a, b in zip(names, values, strict=True)))
+        path.write_text(
+            "name,v\n" + "".join(f"{a},{b}\n" for a, b in zip(names, values, strict=True))
+        )
     elif suffix == "jsonl":
-        path.write_text("".join(f'{{"name": "{a}", "v": {b}}}\n' for a, b in zip(names, values, strict=True)))
+        path.write_text(
+            "".join(f'{{"name": "{a}", "v": {b}}}\n' for a, b in zip(names, values, strict=True))
+        )
     elif suffix == "npy":
-        np.save(path, np.rec.fromarrays([names, values], names=["name", "v"]))
+        table = np.zeros(n, dtype=[("name", "U8"), ("v", "f8")])
+        table["name"], table["v"] = names, values
+        np.save(path, table)
     else:
         with h5py.File(path, "w") as fh:
             fh["name"] = names.astype("S")

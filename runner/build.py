@@ -1,0 +1,69 @@
+"""Build the image, or reuse the one whose content-hash tag already exists."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.cachekey import MANAGED_LABEL, explain_rebuild
+from runner.engine import ContainerEngine
+from runner.fetch import SKIP_DIRS
+from runner.plan import Plan
+from runner.render import LOCK_REQS
+from runner.settings import proxy_build_args
+
+
+@dataclass(frozen=True)
+class BuiltImage:
+    tag: str
+    id: str
+    reused: bool
+    seconds: float
+    reason: str
+
+
+def prepare_context(plan: Plan, checkout: Path, ca_bundle: Path | None, folder: Path) -> Path:
+    """The build context: Dockerfile, the repository (no .git), the lock's pins, the CA."""
+    shutil.copytree(checkout, folder / "repo", symlinks=True,
+                    ignore=shutil.ignore_patterns(*SKIP_DIRS))
+    (folder / "Dockerfile").write_text(plan.dockerfile, encoding="utf-8")
+    (folder / ".repro").mkdir()
+    if plan.lock is not None and plan.lock.pip:
+        (folder / LOCK_REQS).write_text(plan.lock.requirements_txt(), encoding="utf-8")
+    if ca_bundle is not None:
+        shutil.copyfile(ca_bundle, folder / ".repro" / "build-ca.crt")
+    return folder
+
+
+def build_or_reuse(
+    plan: Plan, checkout: Path, engine: ContainerEngine, ca_bundle: Path | None,
+    on_log: Callable[[str], None], rebuild: bool = False,
+) -> BuiltImage:
+    started = time.monotonic()
+    existing = engine.image(plan.tag)
+    if existing is not None and not rebuild:
+        return BuiltImage(plan.tag, existing.id, True, time.monotonic() - started,
+                          "an image with the same content hash exists")
+    reason = "--rebuild was given" if existing is not None else _why_new(plan, engine)
+    on_log(f"building {plan.tag}: {reason}")
+    folder = Path(tempfile.mkdtemp(prefix="repro-build-"))
+    try:
+        prepare_context(plan, checkout, ca_bundle, folder)
+        image_id = engine.build(folder, plan.tag, plan.inputs.labels(), proxy_build_args(),
+                                on_log, nocache=rebuild)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    engine.tag(image_id, f"repro/{plan.inputs.spec_name}:latest")
+    return BuiltImage(plan.tag, image_id, False, time.monotonic() - started, reason)
+
+
+def _why_new(plan: Plan, engine: ContainerEngine) -> str:
+    """Explain a miss against the newest image of the same spec (tox's habit)."""
+    latest = engine.image(f"repro/{plan.inputs.spec_name}:latest")
+    if latest is None or latest.labels.get(MANAGED_LABEL) != "true":
+        return "no image with this content hash yet"
+    return "; ".join(explain_rebuild(latest.labels, plan.inputs.labels()))

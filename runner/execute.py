@@ -1,0 +1,159 @@
+"""One seed: a fresh sandboxed container, the steps in order, logs, outputs copied out.
+
+The container is removed in `finally`: after success, a failed step, a timeout, an engine
+error, and Ctrl-C alike.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runner.engine import ContainerEngine, ContainerRequest, Mount
+from runner.masking import scrub
+from runner.plan import Plan, StepPlan
+from runner.render import SANDBOX_UID
+
+Display = Callable[[str], None]
+
+
+@dataclass
+class SeedRun:
+    """What one pass over the steps needs beyond the plan."""
+
+    seed: int
+    label: str  # folder name: "seed-0", "variant-x/seed-0", "fraction-0.1/seed-0", ...
+    fraction: float | None = None
+    deadline: float | None = None  # monotonic time when the whole run's budget ends
+    fingerprint: bool = False
+    baselines: bool = False
+
+
+@dataclass
+class SeedResult:
+    seed: int
+    label: str
+    status: str = "running"  # ok | step_failed | timeout | error
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    logs: dict[str, str] = field(default_factory=dict)
+    outputs: Path | None = None
+    container_fingerprint: dict[str, Any] | None = None
+    reason: str | None = None
+
+
+def container_request(plan: Plan, image: str, name: str, mounts: list[Mount],
+                      labels: dict[str, str]) -> ContainerRequest:
+    res = plan.spec.resources
+    needs_network = any(s.network for s in plan.spec.steps)
+    gpu_env = {}
+    if res.gpu_count:
+        ids = ",".join(map(str, res.gpus)) if isinstance(res.gpus, list) else "all"
+        gpu_env = {"NVIDIA_VISIBLE_DEVICES": ids, "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
+    return ContainerRequest(
+        image=image, name=name, user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+        workdir=plan.spec.environment.workdir,
+        labels={**labels, "org.repro.pid": str(os.getpid()), "org.repro.host": socket.gethostname()},
+        env=gpu_env, mounts=mounts, network=needs_network, cpus=res.cpus, memory=res.memory,
+        shm=res.shm, pids=res.pids, gpus=res.gpus if res.gpu_count else 0,
+    )
+
+
+def run_seed(
+    plan: Plan, engine: ContainerEngine, request: ContainerRequest, job: SeedRun,
+    folder: Path, show: Display, secrets: dict[str, str],
+) -> SeedResult:
+    result = SeedResult(job.seed, job.label)
+    folder.mkdir(parents=True, exist_ok=True)
+    container = engine.start(request)
+    try:
+        if job.fingerprint:
+            from runner.fingerprint import container_fingerprint
+
+            result.container_fingerprint = container_fingerprint(
+                engine, container, plan.spec.environment.python)
+        for step in plan.steps_for(job.seed, job.fraction, job.baselines):
+            if not _run_step(plan, engine, container, step, job, folder, result, show, secrets):
+                break
+        else:
+            result.status = "ok"
+        result.outputs = _copy_outputs(plan, engine, container, folder)
+    finally:
+        engine.remove(container)
+    return result
+
+
+def _run_step(
+    plan: Plan, engine: ContainerEngine, container: str, step: StepPlan, job: SeedRun,
+    folder: Path, result: SeedResult, show: Display, secrets: dict[str, str],
+) -> bool:
+    timeout = _budget(step.timeout, job.deadline)
+    if timeout is not None and timeout <= 0:
+        result.status, result.reason = "timeout", "the run's time budget was spent"
+        return False
+    if any(s.network for s in plan.spec.steps):
+        engine.set_network(container, step.network)
+    log_path = folder / f"{step.name}.log"
+    lines: list[str] = []
+    show(f"[{job.label}] step {step.name}: {step.command}")
+    with open(log_path, "w", encoding="utf-8") as log:
+        def sink(line: str) -> None:
+            clean = scrub(line, secrets)
+            lines.append(clean)
+            log.write(clean + "\n")
+            log.flush()
+            show(f"  {step.name} | {clean}")
+
+        outcome = engine.exec(container, ["/bin/sh", "-c", step.command], step.env, sink,
+                              timeout)
+    result.logs[step.name] = "\n".join(lines)
+    result.steps.append({
+        "name": step.name, "command": step.command, "exit_code": outcome.exit_code,
+        "duration_seconds": round(outcome.duration, 3), "timed_out": outcome.timed_out,
+        "timeout_seconds": timeout, "network": step.network, "optional": step.optional,
+        "log": f"{job.label}/{step.name}.log",
+    })
+    if outcome.timed_out:
+        result.status = "timeout"
+        result.reason = f"step {step.name!r} overran its timeout of {timeout:g}s"
+        return False
+    if outcome.exit_code != 0 and step.optional:
+        show(f"[{job.label}] optional step {step.name} exited {outcome.exit_code}; going on")
+        return True
+    if outcome.exit_code != 0:
+        result.status = "step_failed"
+        result.reason = f"step {step.name!r} exited with code {outcome.exit_code}"
+        return False
+    return True
+
+
+def _budget(step_timeout: float | None, deadline: float | None) -> float | None:
+    remaining = None if deadline is None else deadline - time.monotonic()
+    if step_timeout is None:
+        return remaining
+    return step_timeout if remaining is None else min(step_timeout, remaining)
+
+
+def output_paths(plan: Plan) -> list[str]:
+    """Files the judge and the audits read, plus declared artifacts, relative to the workdir."""
+    spec = plan.spec
+    paths = {m.file for m in spec.metrics.values() if hasattr(m, "file")}
+    paths.update(spec.artifacts)
+    if spec.audits is not None:
+        from runner.audit_run import audit_output_paths
+
+        paths.update(audit_output_paths(spec.audits))
+    return sorted(paths)
+
+
+def _copy_outputs(plan: Plan, engine: ContainerEngine, container: str, folder: Path) -> Path:
+    outputs = folder / "outputs"
+    workdir = plan.spec.environment.workdir
+    for rel in output_paths(plan):
+        target = outputs / Path(rel).parent
+        engine.copy_out(container, f"{workdir}/{rel}", target)
+    return outputs

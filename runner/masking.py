@@ -1,0 +1,32 @@
+"""Secrets never reach a record or a log: mask by variable name and by URL credentials."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from runner.fetch import mask_url
+
+MASK = "***"
+_SECRET_NAME = re.compile(
+    r"(TOKEN|SECRET|PASSWORD|PASSWD|PASS$|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|COOKIE|"
+    r"SESSION)",
+    re.IGNORECASE,
+)
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(_SECRET_NAME.search(name))
+
+
+def mask_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Values of secret-looking names become ***; credentials inside URLs are masked too."""
+    return {k: MASK if is_secret_name(k) else mask_url(v) for k, v in env.items()}
+
+
+def scrub(text: str, secrets: Mapping[str, str]) -> str:
+    """Remove known secret values from free text (a log line), longest first."""
+    for value in sorted((v for k, v in secrets.items() if is_secret_name(k) and len(v) >= 4),
+                        key=len, reverse=True):
+        text = text.replace(value, MASK)
+    return mask_url(text)

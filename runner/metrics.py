@@ -1,0 +1,86 @@
+"""Achieved metrics from a run: a regex over a step's log, or a key in a json/yaml/csv file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from runner.spec.models import FileMetric, RegexMetric
+
+
+class MetricNotFound(Exception):
+    """Why a metric has no value in one seed; becomes the `missing` reason in the record."""
+
+
+def from_log(metric: RegexMetric, log: str) -> float:
+    matches = list(re.finditer(metric.regex, log, re.MULTILINE))
+    if not matches:
+        raise MetricNotFound(f"pattern {metric.regex!r} not found in the log of {metric.step!r}")
+    match = matches[-1] if metric.occurrence == "last" else matches[0]
+    text = match.group(1) if match.groups() else match.group(0)
+    return _number(text, f"the match of {metric.regex!r}")
+
+
+def from_file(metric: FileMetric, root: Path) -> float:
+    path = root / metric.file
+    if not path.is_file():
+        raise MetricNotFound(f"{metric.file} was not written by the run")
+    kind = metric.format or _format_of(path)
+    if kind == "csv":
+        return _from_csv(path, metric.key)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if kind == "json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise MetricNotFound(f"{metric.file} is not valid {kind}: {exc}") from None
+    return _number(_lookup(data, metric.key, metric.file), f"{metric.file}:{metric.key}")
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}.get(suffix, "json")
+
+
+def _lookup(data: Any, key: str, file: str) -> Any:
+    node = data
+    for part in key.split("."):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.lstrip("-").isdigit() and -len(node) <= int(part) \
+                < len(node):
+            node = node[int(part)]
+        else:
+            raise MetricNotFound(f"{file} has no key {key!r} (stopped at {part!r})")
+    return node
+
+
+def _from_csv(path: Path, key: str) -> float:
+    """`column` (last row) or `column.ROW` (0-based row index, negative from the end)."""
+    column, _, row = key.partition(".")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or column not in rows[0]:
+        raise MetricNotFound(f"{path.name} has no column {column!r}")
+    index = int(row) if row.lstrip("-").isdigit() else -1
+    if not -len(rows) <= index < len(rows):
+        raise MetricNotFound(f"{path.name} has no row {index}")
+    return _number(rows[index][column], f"{path.name}:{key}")
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool):
+        raise MetricNotFound(f"{where} is a boolean, not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise MetricNotFound(f"{where} is {value!r}, not a number") from None
+    if not math.isfinite(number):
+        raise MetricNotFound(f"{where} is {number}, not a finite number")
+    return number
