@@ -171,7 +171,8 @@ def run(
     repeat_seed: Annotated[int | None, typer.Option(
         help="run this seed twice and compare every metric (determinism probe)")] = None,
     trust_ca: Annotated[Path | None, typer.Option(
-        envvar="REPRO_TRUST_CA", help="CA bundle to trust during builds (TLS proxies)")] = None,
+        help="CA bundle to trust during builds (TLS proxies); default: REPRO_TRUST_CA, "
+             "else PIP_CERT")] = None,
     quiet: Annotated[bool, typer.Option(help="don't stream build and step output")] = False,
 ) -> int:
     """Fetch, build, run every seed, fingerprint, and judge the paper's claims.

@@ -12,7 +12,7 @@ from runner.errors import UsageError
 from runner.fetch import GitFetcher
 from runner.pipeline import Edges, RunOptions, run_spec
 from runner.record import load_record
-from runner.settings import cache_dir, manual_data_dir
+from runner.settings import cache_dir, manual_data_dir, trusted_ca
 from runner.show import show_record
 
 
@@ -27,8 +27,9 @@ def run_command(
     allow_no_gpu: bool, variants: str, repeat_seed: int | None, trust_ca: Path | None,
     quiet: bool, out: Console,
 ) -> int:
+    trust_ca = trust_ca or trusted_ca()
     if trust_ca is not None and not trust_ca.is_file():
-        raise UsageError(f"--trust-ca {trust_ca}: no such file")
+        raise UsageError(f"CA bundle {trust_ca} (--trust-ca / REPRO_TRUST_CA): no such file")
     options = RunOptions(
         runs_dir=runs_dir, repo=repo, allow_mutable_ref=allow_mutable_ref, rebuild=rebuild,
         allow_no_gpu=allow_no_gpu, variants=[v for v in variants.split(",") if v],

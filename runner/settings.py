@@ -25,9 +25,16 @@ def manual_data_dir() -> Path:
 
 
 def trusted_ca() -> Path | None:
-    """A CA bundle to trust during builds (`REPRO_TRUST_CA`), for TLS-intercepting proxies."""
-    value = os.environ.get("REPRO_TRUST_CA")
-    return Path(value) if value else None
+    """A CA bundle to trust during builds, for TLS-intercepting proxies.
+
+    `REPRO_TRUST_CA` names it; failing that, the bundle the user's pip already trusts
+    (`PIP_CERT`), since builds install with pip too. `REPRO_TRUST_CA=none` turns it off.
+    """
+    for name in ("REPRO_TRUST_CA", "PIP_CERT"):
+        value = os.environ.get(name)
+        if value:
+            return None if value.lower() == "none" else Path(value)
+    return None
 
 
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")

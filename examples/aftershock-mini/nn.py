@@ -14,7 +14,7 @@ BATCH = 64
 LEARNING_RATE = 3e-3
 # L2 penalty of a fixed Gaussian prior: per-row decay PRIOR_PRECISION / n, so small
 # training subsets are regularised more and do not simply memorise their few rows.
-PRIOR_PRECISION = 5.0
+PRIOR_PRECISION = 10.0
 MIN_STEPS = 1500  # small training subsets still get enough updates to converge
 
 
