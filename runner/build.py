@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -67,3 +68,16 @@ def _why_new(plan: Plan, engine: ContainerEngine) -> str:
     if latest is None or latest.labels.get(MANAGED_LABEL) != "true":
         return "no image with this content hash yet"
     return "; ".join(explain_rebuild(latest.labels, plan.inputs.labels()))
+
+
+def build_paper_image(spec_name: str, dockerfile: str, source_id: str, checkout: Path,
+                      engine: ContainerEngine, on_log: Callable[[str], None]) -> str:
+    """The paper's own Dockerfile, built once per source; repro's layers go on top of it."""
+    digest = hashlib.sha256(f"{source_id}:{dockerfile}".encode()).hexdigest()[:16]
+    tag = f"repro/{spec_name}-paper:{digest}"
+    existing = engine.image(tag)
+    if existing is not None:
+        return existing.id
+    on_log(f"building the paper's own {dockerfile} as {tag}")
+    return engine.build(checkout, tag, {MANAGED_LABEL: "true"}, proxy_build_args(), on_log,
+                        dockerfile=dockerfile)

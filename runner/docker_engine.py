@@ -111,7 +111,7 @@ class DockerEngine:
 
     def build(
         self, context_dir: Path, tag: str, labels: dict[str, str], build_args: dict[str, str],
-        on_log: LogSink, nocache: bool = False,
+        on_log: LogSink, nocache: bool = False, dockerfile: str = "Dockerfile",
     ) -> str:
         context = _tar_dir(context_dir)
         log: list[str] = []
@@ -119,7 +119,7 @@ class DockerEngine:
         try:
             stream = self.api.build(fileobj=context, custom_context=True, tag=tag, labels=labels,
                                     buildargs=build_args, rm=True, forcerm=True, decode=True,
-                                    nocache=nocache, pull=False)
+                                    nocache=nocache, pull=False, dockerfile=dockerfile)
             for chunk in stream:
                 image_id = _build_chunk(chunk, log, on_log) or image_id
         except docker.errors.APIError as exc:
@@ -141,9 +141,19 @@ class DockerEngine:
     def start(self, request: ContainerRequest) -> str:
         kwargs = _run_kwargs(request)
         try:
-            container = self.client.containers.run(request.image, detach=True, **kwargs)
+            container = self.client.containers.create(request.image, **kwargs)
         except docker.errors.DockerException as exc:
-            raise InfraError(f"could not start a container from {request.image}: {exc}") from None
+            raise InfraError(f"could not create a container from {request.image}: {exc}") from None
+        try:
+            container.start()
+        except BaseException as exc:
+            # A container that was created but could not start (say, an unknown device
+            # driver) must not be left behind.
+            self.remove(str(container.id))
+            if isinstance(exc, docker.errors.DockerException):
+                raise InfraError(
+                    f"could not start a container from {request.image}: {exc}") from None
+            raise
         return str(container.id)
 
     def set_network(self, container: str, enabled: bool) -> None:

@@ -79,7 +79,7 @@ class ContainerEngine(Protocol):
 
     def build(
         self, context_dir: Path, tag: str, labels: dict[str, str], build_args: dict[str, str],
-        on_log: LogSink, nocache: bool = False,
+        on_log: LogSink, nocache: bool = False, dockerfile: str = "Dockerfile",
     ) -> str: ...
 
     def tag(self, image: str, ref: str) -> None: ...

@@ -6,6 +6,7 @@ unchanged. Every exit path leaves a complete record and no container behind.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -18,7 +19,7 @@ from typing import Any
 
 from runner import __version__
 from runner.audit_run import AuditContext
-from runner.build import BuiltImage, build_or_reuse
+from runner.build import BuiltImage, build_or_reuse, build_paper_image
 from runner.data import DataStore
 from runner.display import Display
 from runner.engine import ContainerEngine, Mount
@@ -133,7 +134,7 @@ def _run(spec: Spec, spec_path: Path, options: RunOptions, edges: Edges, display
         assert source.checkout is not None
         if lock is not None:
             check_requirements(lock, read_requirements(spec, source.checkout), lpath)
-        plan = _plan(spec, source, lock, engine, options)
+        plan = _plan(spec, source, lock, engine, options, display)
         built = _build(plan, source, engine, options, display, recorder)
         mounts = _data(spec, lock, edges.store, display, recorder)
         results = _execute(plan, built, engine, mounts, options, display, recorder)
@@ -176,13 +177,19 @@ def _fetch(spec: Spec, spec_path: Path, options: RunOptions, edges: Edges, displ
 
 
 def _plan(spec: Spec, source: Source, lock: Any, engine: ContainerEngine,
-          options: RunOptions) -> Plan:
+          options: RunOptions, display: Display) -> Plan:
     options_b = BuildOptions(ca_bundle=options.ca_bundle is not None)
+    paper = None
+    if spec.environment.dockerfile is not None:
+        assert source.checkout is not None
+        paper = build_paper_image(spec.name or "spec", spec.environment.dockerfile,
+                                  source.source_id, source.checkout, engine, display.log)
     probe = make_plan(spec, source_location=source.location, source_id=source.source_id,
-                      pinned=source.pinned, lock=lock, options=options_b)
+                      pinned=source.pinned, lock=lock, options=options_b, paper_image=paper)
     resolved = probe.base_ref if probe.base_pinned else engine.resolve_base(probe.base_ref)
     return make_plan(spec, source_location=source.location, source_id=source.source_id,
-                     pinned=source.pinned, lock=lock, options=options_b, resolved_base=resolved)
+                     pinned=source.pinned, lock=lock, options=options_b, resolved_base=resolved,
+                     paper_image=paper)
 
 
 def _build(plan: Plan, source: Source, engine: ContainerEngine, options: RunOptions,
@@ -249,6 +256,11 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
         labels = {**built_labels(built), "org.repro.run": recorder.data["run_id"]}
         request = container_request(job_plan, built.id, f"repro-{recorder.data['run_id']}-"
                                     f"{job.run.label.replace('/', '-')}", mounts, labels)
+        if request.gpus and not recorder.data.get("gpu", {}).get("used"):
+            # --allow-no-gpu on a host without the NVIDIA runtime: run on CPU, since the
+            # engine refuses a container that asks for a device driver it lacks.
+            request = dataclasses.replace(request, gpus=0, env={
+                k: v for k, v in request.env.items() if not k.startswith("NVIDIA_")})
         display.step(f"{job.run.label}")
         result = run_seed(job_plan, engine, request, job.run, recorder.folder / job.run.label,
                           display.log, secrets)

@@ -103,9 +103,15 @@ def base_reference(spec: Spec, lock: Lock | None) -> tuple[str, bool]:
 def make_plan(
     spec: Spec, *, source_location: str, source_id: str, pinned: bool, lock: Lock | None,
     options: BuildOptions, resolved_base: str | None = None, variant: str | None = None,
+    paper_image: str | None = None,
 ) -> Plan:
-    """`resolved_base`: the digest or id the engine found for an unpinned base, if any."""
+    """`resolved_base`: the digest or id the engine found for an unpinned base, if any.
+
+    `paper_image`: the image built from the paper's own Dockerfile, used as the base.
+    """
     base_ref, base_pinned = base_reference(spec, lock)
+    if paper_image is not None:
+        base_ref, base_pinned = paper_image, True
     dockerfile = render_dockerfile(spec, lock, base_ref, options)
     inputs = BuildInputs(
         spec_name=spec.name or "spec",
