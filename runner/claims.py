@@ -36,7 +36,8 @@ def judge_claim(
     }
     if missing:
         out["explanation"] += f" ({len(missing)} seed(s) without a value)"
-    if claim.std is not None and claim.n is not None and summary.n >= 2 and summary.std:
+    if claim.std is not None and claim.n is not None and claim.n >= 2 and summary.n >= 2 \
+            and summary.std:
         welch = welch_from_stats(claim.value, claim.std, claim.n, summary.mean, summary.std,
                                  summary.n)
         out["paper_vs_reproduction"] = {"test": "Welch t", "t": welch.t, "df": welch.df,

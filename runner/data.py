@@ -70,6 +70,8 @@ class DataStore:
     def _download(self, url: str, expected: str | None, progress: Progress | None) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=self.root))
+        # mkdtemp makes the folder 0700: the sandbox user (uid 1000) must read the mount.
+        staging.chmod(0o755)
         target = staging / _file_name(url)
         digest = hashlib.sha256()
         try:
@@ -83,6 +85,7 @@ class DataStore:
             shutil.rmtree(staging, ignore_errors=True)
             raise InfraError(f"download of {mask_url(url)} failed: {exc}") from None
         actual = digest.hexdigest()
+        target.chmod(0o644)
         if expected and actual != expected:
             shutil.rmtree(staging, ignore_errors=True)
             raise RunFailed(f"checksum mismatch for {mask_url(url)}: expected {expected}, "

@@ -215,10 +215,14 @@ class DockerEngine:
         """Remove containers a crashed repro on this host left behind (its pid is gone)."""
         host = socket.gethostname()
         removed = 0
-        for c in self.client.containers.list(all=True, filters={"label": label}):
-            owner = c.labels.get("org.repro.pid", "")
-            if c.labels.get("org.repro.host") == host and owner.isdigit() and not _alive(int(owner)):
-                self.remove(str(c.id))
+        # The low-level listing carries labels without inspecting each container, so a
+        # container removed meanwhile (another run finishing) cannot break the sweep.
+        for c in self.api.containers(all=True, filters={"label": label}):
+            labels = c.get("Labels") or {}
+            owner = labels.get("org.repro.pid", "")
+            mine = labels.get("org.repro.host") == host and owner.isdigit()
+            if mine and not _alive(int(owner)):
+                self.remove(str(c["Id"]))
                 removed += 1
         return removed
 

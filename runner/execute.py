@@ -72,10 +72,10 @@ def run_seed(
     container = engine.start(request)
     try:
         if job.fingerprint:
-            from runner.fingerprint import container_fingerprint
+            from runner.fingerprint import cached_container_fingerprint
 
-            result.container_fingerprint = container_fingerprint(
-                engine, container, plan.spec.environment.python)
+            result.container_fingerprint = cached_container_fingerprint(
+                engine, container, request.image, plan.spec.environment.python)
         for step in plan.steps_for(job.seed, job.fraction, job.baselines):
             if not _run_step(plan, engine, container, step, job, folder, result, show, secrets):
                 break

@@ -5,6 +5,7 @@ Every part that cannot be read says why instead of failing the run.
 
 from __future__ import annotations
 
+import json
 import platform
 from collections.abc import Callable
 from typing import Any
@@ -124,3 +125,22 @@ def container_fingerprint(engine: ContainerEngine, container: str, python: str) 
         "cudnn_version": env.get("CUDNN_VERSION") or None,
         "os": " ".join(sections.get("os", [])) or None,
     }
+
+
+def cached_container_fingerprint(engine: ContainerEngine, container: str, image_id: str,
+                                 python: str) -> dict[str, Any]:
+    """An image never changes, so its software fingerprint is read once per image id."""
+    from runner.record import write_json_atomic
+    from runner.settings import cache_dir
+
+    path = cache_dir() / "fingerprints" / f"{image_id.replace(':', '-')}.json"
+    try:
+        cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return {**cached, "cached": True}
+    except (OSError, ValueError):
+        pass
+    found = container_fingerprint(engine, container, python)
+    if "unavailable" not in found:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(path, found)
+    return found

@@ -89,7 +89,7 @@ def read_lock(path: Path) -> Lock | None:
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Lock.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
         raise StaleLock(f"{path}: not a valid lock file ({exc.__class__.__name__})",
                         hint="delete it and run `repro lock` again") from None
 

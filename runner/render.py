@@ -6,8 +6,8 @@ repository, so a new commit reuses the apt and pip layers.
 
 from __future__ import annotations
 
-import json
 import posixpath
+import shlex
 from dataclasses import dataclass
 
 from runner import __version__
@@ -27,8 +27,10 @@ class BuildOptions:
 
 
 def _q(value: str) -> str:
-    # JSON string syntax is valid Dockerfile ENV/LABEL quoting (backslash escapes, quotes).
-    return json.dumps(value)
+    # A Dockerfile double-quoted word: only \\, " and $ are escapes there (`$` would expand
+    # at build time), and anything else, non-ASCII included, stands for itself.
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+    return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 def _run_env(options: BuildOptions) -> str:
@@ -97,6 +99,6 @@ def _pip_lines(spec: Spec, lock: Lock | None, runenv: str, py: str) -> list[str]
             f"RUN {runenv}{py} -m pip install -r /tmp/repro/requirements.txt",
         ]
     if pip.packages:
-        pkgs = " ".join(_q(p) if " " in p else p for p in pip.packages)
+        pkgs = " ".join(shlex.quote(p) for p in pip.packages)  # `numpy>=1.2`: not a redirect
         lines.append(f"RUN {runenv}{py} -m pip install {pkgs}")
     return lines

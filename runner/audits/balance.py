@@ -10,7 +10,9 @@ Severity (documented thresholds):
   * accuracy above balanced accuracy by more than FLATTERY_MARGIN (0.1): critical,
     "accuracy flattered by class imbalance";
   * a recomputed metric that differs from the reported one by more than REPORT_TOLERANCE
-    (0.005): warning (rounding in a paper's table stays below it).
+    (0.005): warning (rounding in a paper's table stays below it);
+  * when `reported` names only ratio-immune metrics (ROC AUC, balanced accuracy), the two
+    critical cases above are warnings: the paper's numbers are not flattered.
 """
 
 from __future__ import annotations
@@ -163,5 +165,20 @@ def audit_class_balance(
     recomputed = _recompute(labels, predicted, scores)
     kind = "labels" if scores is None else "scores"
     findings.append(_metrics_finding(recomputed, kind, threshold))
+    if reported and not {_ALIASES.get(k.lower(), k.lower()) for k in reported} & _RATIO_SENSITIVE:
+        findings = [_soften(f) for f in findings]
     findings.extend(_reported_findings(reported or {}, recomputed))
     return findings
+
+
+# Metrics a skewed class ratio can flatter; ROC AUC and balanced accuracy are immune.
+_RATIO_SENSITIVE = {"accuracy"}
+
+
+def _soften(finding: Finding) -> Finding:
+    """Imbalance is a warning, not critical, when the paper reports no accuracy at all."""
+    if finding.severity != "critical":
+        return finding
+    note = "the paper reports no accuracy; its reported metrics are not flattered by the ratio"
+    return Finding(finding.audit, "warning", finding.statement,
+                   {**finding.evidence, "severity_note": note})

@@ -81,12 +81,28 @@ def _data_path(error: Any, data: Any) -> tuple[str | int, ...]:
     """Keep the parts of pydantic's `loc` that index the user's data (drop union tags)."""
     loc, out, node = error["loc"], [], data
     for i, part in enumerate(loc):
+        if _is_tag(loc, i, node, error["type"]):
+            continue
         if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
             out.append(part)
             node = node[part]
         elif i == len(loc) - 1 and error["type"] == "missing":
             out.append(part)
     return tuple(out)
+
+
+def _is_tag(loc: Sequence[Any], i: int, node: Any, kind: str) -> bool:
+    """A tagged union's tag that is also a key of the data (a metric's `regex` or `file`).
+
+    The tag's value is a scalar, so a following part cannot index it: that part names a
+    sibling key of the same mapping, or a missing one.
+    """
+    if i + 1 >= len(loc) or not isinstance(node, dict) or loc[i] not in node:
+        return False
+    if isinstance(node[loc[i]], dict | list):
+        return False
+    after = loc[i + 1]
+    return after in node or (i + 2 == len(loc) and kind == "missing")
 
 
 def _message(error: dict[str, Any]) -> str:

@@ -72,7 +72,7 @@ def _mount_refs(spec: Spec) -> Iterator[Found]:
         if mount in seen:
             yield ("data", i, "mount"), f"mount {mount} is used twice", None
         seen[mount] = i
-        if mount == workdir or posixpath.commonpath([mount, workdir]) == workdir:
+        if posixpath.commonpath([mount, workdir]) in (workdir, mount):
             yield (("data", i, "mount"), f"mount {mount} would hide the repository at {workdir}",
                    "mount data beside the repository, e.g. /work/Data")
 

@@ -12,6 +12,10 @@ _DURATION_UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min
                    "h": 3600.0, "hr": 3600.0, "d": 86400.0}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$", re.IGNORECASE)
 _SIZE_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
+# The same grammars for the JSON Schema, whose patterns have no IGNORECASE flag.
+_DURATION_JSON = (r"^\s*(\d+(?:\.\d+)?)\s*([mM][sS]|[sS]|[sS][eE][cC]|[mM]|[mM][iI][nN]|[hH]"
+                  r"|[hH][rR]|[dD])?\s*$")
+_SIZE_JSON = r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)([iI]?[bB])?\s*$"
 
 
 def parse_duration(value: Any) -> float:
@@ -68,7 +72,7 @@ Duration = Annotated[
     BeforeValidator(parse_duration),
     PlainSerializer(format_duration, return_type=str, when_used="json"),
     WithJsonSchema({"anyOf": [{"type": "number", "exclusiveMinimum": 0},
-                              {"type": "string", "pattern": _DURATION.pattern}],
+                              {"type": "string", "pattern": _DURATION_JSON}],
                     "description": "seconds, or a duration like 90m, 12h, 1d"}),
 ]
 Size = Annotated[
@@ -76,6 +80,6 @@ Size = Annotated[
     BeforeValidator(parse_size),
     PlainSerializer(format_size, return_type=str, when_used="json"),
     WithJsonSchema({"anyOf": [{"type": "integer", "exclusiveMinimum": 0},
-                              {"type": "string", "pattern": _SIZE.pattern}],
+                              {"type": "string", "pattern": _SIZE_JSON}],
                     "description": "bytes, or a size like 512m, 16g, 2GiB"}),
 ]

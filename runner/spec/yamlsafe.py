@@ -98,7 +98,8 @@ class _Walker:
             line = key_node.start_mark.line + 1
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise YamlReadError([YamlIssue("mapping keys must be plain scalars", line, path)])
-            key = str(key)
+            # Keys are names: `ON:` or `NO:` (YAML 1.1 booleans) and `1e3:` keep their text.
+            key = key if isinstance(key, str) else str(key_node.value)
             if key in seen:
                 raise YamlReadError(
                     [YamlIssue(f"duplicate key '{key}' (first defined on line {seen[key]})",
@@ -114,7 +115,13 @@ def read_yaml(text: str) -> Located:
     """Parse one YAML document into plain data with line numbers; raise YamlReadError."""
     if len(text.encode("utf-8", "replace")) > MAX_BYTES:
         raise YamlReadError([YamlIssue(f"file is larger than {MAX_BYTES} bytes; a spec is small")])
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as exc:  # the reader refuses control characters up front
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlReadError([YamlIssue(f"not valid YAML: character #x{code:04x} is not allowed",
+                                       line)]) from None
     try:
         root = loader.get_single_node()
         if root is None:
