@@ -7,6 +7,7 @@ An audit that cannot run (a file the code never wrote) becomes a warning, not a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,7 @@ def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Any], per_r
     found += _leakage(audits, first, ctx)
     found += _gaps(audits, main, per_run)
     for base in audits.baseline:
-        found += _guard("baseline", lambda b=base: _baseline(plan, b, main, per_run, ctx))
+        found += _guard("baseline", functools.partial(_baseline, plan, base, main, per_run, ctx))
     found += _balance(audits, first, main, per_run, ctx)
     found += _curve(audits, ok, jobs, per_run, folder)
     return [f.to_dict() for f in sort_findings(found)]
@@ -119,8 +120,8 @@ def _gaps(audits: AuditsSpec, main: Sequence[SeedResult], per_run: PerRun) -> li
     for gap in audits.train_test_gap:
         train = _metric_values(main, per_run, gap.train)
         test = _metric_values(main, per_run, gap.test)
-        found += _guard("train_test_gap", lambda g=gap, a=train, b=test: audit_train_test_gap(
-            g.train, a, g.test, b, g.margin))
+        found += _guard("train_test_gap", functools.partial(
+            audit_train_test_gap, gap.train, train, gap.test, test, gap.margin))
     return found
 
 

@@ -90,7 +90,8 @@ def show_plan(plan: Plan, out: Console, as_json: bool) -> int:
     out.print(f"source     {plan.source_location} @ {plan.source_id}{pin_note}")
     base_note = "" if plan.base_pinned else " [yellow](not pinned: run `repro lock`)[/yellow]"
     if spec.environment.dockerfile:
-        base_note += f" (at run time: the image built from the paper's {spec.environment.dockerfile})"
+        base_note += (" (at run time: the image built from the paper's "
+                      f"{spec.environment.dockerfile})")
     out.print(f"base       {plan.base_ref}{base_note}")
     out.print(f"image tag  {plan.tag}")
     out.print(f"lock       {plan.lock.digest() if plan.lock else 'none'}")

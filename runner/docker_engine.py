@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
-import re
 import os
+import re
 import shutil
 import socket
 import tarfile
@@ -249,10 +250,8 @@ class DockerEngine:
         return code, output
 
     def _kill(self, container: str) -> None:
-        try:
+        with contextlib.suppress(docker.errors.DockerException):
             self.api.kill(container)
-        except docker.errors.DockerException:
-            pass
 
 
 def _alive(pid: int) -> bool:

@@ -57,7 +57,8 @@ def container_request(plan: Plan, image: str, name: str, mounts: list[Mount],
     return ContainerRequest(
         image=image, name=name, user=f"{SANDBOX_UID}:{SANDBOX_UID}",
         workdir=plan.spec.environment.workdir,
-        labels={**labels, "org.repro.pid": str(os.getpid()), "org.repro.host": socket.gethostname()},
+        labels={**labels, "org.repro.pid": str(os.getpid()),
+                "org.repro.host": socket.gethostname()},
         env=gpu_env, mounts=mounts, network=needs_network, cpus=res.cpus, memory=res.memory,
         shm=res.shm, pids=res.pids, gpus=res.gpus if res.gpu_count else 0,
     )

@@ -96,7 +96,7 @@ class GitFetcher:
         if re.fullmatch(r"[0-9a-f]{40}", ref):
             return ref
         try:
-            out = git.cmd.Git().ls_remote(url, ref)
+            out = str(git.cmd.Git().ls_remote(url, ref))
         except git.GitCommandError as exc:
             raise InfraError(f"cannot reach {mask_url(url)}: {_stderr(exc)}") from None
         for line in out.splitlines():

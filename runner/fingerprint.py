@@ -96,7 +96,8 @@ def _mode(pair: Any) -> dict[str, str]:
 CONTAINER_PROBE = r"""
 echo "@@python"; ($PY --version) 2>&1
 echo "@@pip"; $PY -m pip freeze --all 2>&1
-echo "@@cuda"; (ldconfig -p 2>/dev/null | grep -Eo 'lib(cudart|cudnn|cublas|nccl)[^ ]*\.so[^ ]*' | sort -u)
+echo "@@cuda"; (ldconfig -p 2>/dev/null \
+  | grep -Eo 'lib(cudart|cudnn|cublas|nccl)[^ ]*\.so[^ ]*' | sort -u)
 echo "@@env"; echo "CUDA_VERSION=${CUDA_VERSION:-}"; echo "CUDNN_VERSION=${CUDNN_VERSION:-}"
 echo "@@os"; (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
 """

@@ -46,7 +46,7 @@ def debian_mirror(apt_dir: Path = APT_SOURCES) -> str:
     for path in sorted((apt_dir / "sources.list.d").glob("*.sources")):
         for uri in re.findall(r"^URIs:\s*(\S+)", path.read_text(), re.MULTILINE):
             if "security" not in uri:
-                return uri
+                return str(uri)
     legacy = apt_dir / "sources.list"
     if legacy.exists():
         for match in re.finditer(r"^deb\s+(?:\[[^\]]*\]\s+)?(\S+)", legacy.read_text(), re.M):

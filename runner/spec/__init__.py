@@ -1,4 +1,4 @@
-"""The spec: YAML in, validated pydantic models out, with errors that point at file, line and key."""
+"""The spec: YAML in, validated pydantic models out; errors point at file, line and key."""
 
 from runner.spec.errors import Problem, SpecError
 from runner.spec.load import load_spec, load_spec_text

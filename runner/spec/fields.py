@@ -27,7 +27,8 @@ def _relative(value: str) -> str:
 def _container_path(value: str) -> str:
     """An absolute path inside the container, normalised, with no `..` components."""
     if not value.startswith("/"):
-        raise ValueError(f"{value!r} must be an absolute path inside the container, like /work/Data")
+        raise ValueError(
+            f"{value!r} must be an absolute path inside the container, like /work/Data")
     if ".." in value.split("/"):
         raise ValueError(f"{value!r} must not contain '..'")
     normal = posixpath.normpath(value)

@@ -1,4 +1,4 @@
-"""Read a spec file: YAML with lines, pydantic validation, cross-references; all problems at once."""
+"""Read a spec: YAML with lines, pydantic validation, cross-references; all problems at once."""
 
 from __future__ import annotations
 
@@ -134,9 +134,9 @@ def _hint(error: dict[str, Any], path: Sequence[str | int], data: Any) -> str | 
 def _allowed_keys(path: Sequence[str | int], data: Any) -> list[str]:
     """The field names of the model that sits at `path` in the spec, following the data."""
     model: Any = Spec
-    node = data
+    node: Any = data
     for part in path:
-        node = node[part] if isinstance(node, dict | list) else None
+        node = _child(node, part)
         if isinstance(part, int) or _is_model(model) is False:
             model = _element(model, node)
             continue
@@ -144,6 +144,14 @@ def _allowed_keys(path: Sequence[str | int], data: Any) -> list[str]:
         model = _resolve(field.annotation if field else None, node)
     model = _resolve(model, node)
     return list(model.model_fields) if _is_model(model) else []
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
 
 
 def _is_model(obj: Any) -> bool:

@@ -56,7 +56,7 @@ class Located:
 class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise YamlReadError(
                 [
                     YamlIssue(
@@ -130,9 +130,9 @@ def read_yaml(text: str) -> Located:
         data = walker.walk(root, (), 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        where = mark.line + 1 if mark is not None else None
         problem = exc.problem or str(exc)
-        raise YamlReadError([YamlIssue(f"not valid YAML: {problem}", line)]) from None
+        raise YamlReadError([YamlIssue(f"not valid YAML: {problem}", where)]) from None
     except yaml.YAMLError as exc:
         raise YamlReadError([YamlIssue(f"not valid YAML: {exc}")]) from None
     except RecursionError:
