@@ -186,7 +186,10 @@ def _plan(spec: Spec, source: Source, lock: Any, engine: ContainerEngine,
                                   source.source_id, source.checkout, engine, display.log)
     probe = make_plan(spec, source_location=source.location, source_id=source.source_id,
                       pinned=source.pinned, lock=lock, options=options_b, paper_image=paper)
-    resolved = probe.base_ref if probe.base_pinned else engine.resolve_base(probe.base_ref)
+    # A pinned base is still looked up (or pulled) now, so a missing one fails here with a
+    # clear message rather than halfway through a build; its key stays the pinned form.
+    found = engine.resolve_base(probe.base_ref) if paper is None else paper
+    resolved = probe.base_ref if probe.base_pinned else found
     return make_plan(spec, source_location=source.location, source_id=source.source_id,
                      pinned=source.pinned, lock=lock, options=options_b, resolved_base=resolved,
                      paper_image=paper)
@@ -243,7 +246,11 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
     jobs = schedule(plan, options.variants, options.repeat_seed, deadline)
     display.progress.update(display.task, total=len(jobs))
     results: list[SeedResult] = []
-    secrets = dict(os.environ)
+    # Values to scrub from logs: the host's secret-named variables, and the spec's own
+    # (a step's `env: {WANDB_API_KEY: ...}` is masked in the record, so in its log too).
+    secrets = {**dict(os.environ), **spec.environment.env,
+               **{k: v for step in spec.steps for k, v in step.env.items()},
+               **{k: v for variant in spec.variants.values() for k, v in variant.env.items()}}
     recorder.update(environment={
         "determinism": spec.determinism_settings.mode,
         "set": mask_env(plan.steps_for(spec.seeds[0])[0].env),

@@ -68,7 +68,9 @@ def _header(record: dict[str, Any], out: Console) -> None:
 def claims_table(claims: list[dict[str, Any]]) -> Table:
     table = Table(title="claims")
     for col in ("metric", "claimed", "tolerance", "n", "mean", "interval", "diff", "verdict"):
-        table.add_column(col, justify="right" if col not in ("metric", "verdict") else "left")
+        # The verdict must never be cut to `not_reprod…`; numbers and intervals may wrap.
+        table.add_column(col, justify="right" if col not in ("metric", "verdict") else "left",
+                         no_wrap=col in ("metric", "verdict"))
     for c in claims:
         interval = (f"[{_fmt(c.get('ci_low'))}, {_fmt(c.get('ci_high'))}]"
                     if c.get("ci_low") is not None else ("single run" if c.get("single_run")

@@ -192,7 +192,7 @@ def test_missing_nested_keys_point_at_their_parent_line() -> None:
     assert all(p.message == "required key is missing" for p in problems.values())
 
 
-MULTI = f"""\
+MULTI = """\
 version: 1
 paper:
   title: T
@@ -212,7 +212,7 @@ steps:
   - name: train
     run: python again.py
 metrics:
-  acc: {{regex: 'acc ([0-9.]+)', step: train}}
+  acc: {regex: 'acc ([0-9.]+)', step: train}
 claims:
   - metric: ac
     value: 0.9
