@@ -43,17 +43,23 @@ def load_spec_text(text: str, file: str, *, allow_mutable_ref: bool = False) -> 
                                  "start with `version: 1` and see docs/spec.md")])
     data = dict(located.data)
     data.setdefault("name", _default_name(file))
+    references = [
+        Problem(file, located.line_of(path), path, message, hint)
+        for path, message, hint in check_references(data)
+    ]
     try:
         spec = Spec.model_validate(data, context={"allow_mutable_ref": allow_mutable_ref})
     except ValidationError as exc:
-        raise SpecError(_problems(exc, located, file)) from None
-    problems = [
-        Problem(file, located.line_of(path), path, message, hint)
-        for path, message, hint in check_references(spec)
-    ]
-    if problems:
-        raise SpecError(problems)
+        raise SpecError(_merge(_problems(exc, located, file), references)) from None
+    if references:
+        raise SpecError(references)
     return spec
+
+
+def _merge(schema: list[Problem], references: list[Problem]) -> list[Problem]:
+    """Both kinds of problem, once per key path (a schema error there says enough)."""
+    seen = {p.path for p in schema}
+    return schema + [p for p in references if p.path not in seen]
 
 
 def _default_name(file: str) -> str:
@@ -83,7 +89,8 @@ def _data_path(error: Any, data: Any) -> tuple[str | int, ...]:
     for i, part in enumerate(loc):
         if _is_tag(loc, i, node, error["type"]):
             continue
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or isinstance(node, list) and isinstance(part, int) and part < len(node):
             out.append(part)
             node = node[part]
         elif i == len(loc) - 1 and error["type"] == "missing":

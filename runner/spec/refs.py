@@ -1,12 +1,15 @@
-"""Checks across sections that a per-field schema cannot express (names that must exist)."""
+"""Checks across sections that a per-field schema cannot express (names that must exist).
+
+They read the raw YAML data, defensively, so they run even when other parts of the spec
+are invalid: a user sees every problem at once, not one round per fix.
+"""
 
 from __future__ import annotations
 
 import difflib
 import posixpath
 from collections.abc import Iterable, Iterator
-
-from runner.spec.models import Spec
+from typing import Any
 
 Found = tuple[tuple[str | int, ...], str, str | None]
 
@@ -19,80 +22,91 @@ def _suggest(name: str, choices: Iterable[str]) -> str | None:
     return f"known names: {', '.join(options)}" if options else None
 
 
-def check_references(spec: Spec) -> list[Found]:
-    return [
-        *_unique(spec),
-        *_metric_refs(spec),
-        *_claim_refs(spec),
-        *_variant_refs(spec),
-        *_mount_refs(spec),
-        *_audit_refs(spec),
-    ]
+def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] \
+        if isinstance(value, list) else []
 
 
-def _unique(spec: Spec) -> Iterator[Found]:
-    for section, names in (("steps", [s.name for s in spec.steps]),
-                           ("data", [d.name for d in spec.data])):
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _names(data: dict[str, Any], section: str) -> list[str]:
+    return [str(v["name"]) for _, v in _dicts(data.get(section)) if "name" in v]
+
+
+def check_references(data: dict[str, Any]) -> list[Found]:
+    return [*_unique(data), *_metric_refs(data), *_claim_refs(data), *_variant_refs(data),
+            *_mount_refs(data), *_audit_refs(data)]
+
+
+def _unique(data: dict[str, Any]) -> Iterator[Found]:
+    for section in ("steps", "data"):
         seen: set[str] = set()
-        for i, name in enumerate(names):
+        for i, item in _dicts(data.get(section)):
+            name = item.get("name")
             if name in seen:
                 yield (section, i, "name"), f"duplicate name {name!r}", "names must be unique"
-            seen.add(name)
+            seen.add(str(name))
 
 
-def _metric_refs(spec: Spec) -> Iterator[Found]:
-    steps = [s.name for s in spec.steps]
-    for name, metric in spec.metrics.items():
-        step = getattr(metric, "step", None)
-        if step is not None and step not in steps:
+def _metric_refs(data: dict[str, Any]) -> Iterator[Found]:
+    steps = _names(data, "steps")
+    for name, metric in _mapping(data.get("metrics")).items():
+        step = _mapping(metric).get("step")
+        if isinstance(step, str) and step not in steps:
             yield ("metrics", name, "step"), f"no step named {step!r}", _suggest(step, steps)
 
 
-def _claim_refs(spec: Spec) -> Iterator[Found]:
-    for i, claim in enumerate(spec.claims):
-        if claim.metric not in spec.metrics:
-            yield (("claims", i, "metric"), f"no metric named {claim.metric!r} under `metrics`",
-                   _suggest(claim.metric, spec.metrics))
+def _claim_refs(data: dict[str, Any]) -> Iterator[Found]:
+    metrics = list(_mapping(data.get("metrics")))
+    for i, claim in _dicts(data.get("claims")):
+        name = claim.get("metric")
+        if isinstance(name, str) and name not in metrics:
+            yield (("claims", i, "metric"), f"no metric named {name!r} under `metrics`",
+                   _suggest(name, metrics))
 
 
-def _variant_refs(spec: Spec) -> Iterator[Found]:
-    steps = [s.name for s in spec.steps]
-    for vname, variant in spec.variants.items():
-        for step in variant.steps:
+def _variant_refs(data: dict[str, Any]) -> Iterator[Found]:
+    steps = _names(data, "steps")
+    for vname, variant in _mapping(data.get("variants")).items():
+        for step in _mapping(_mapping(variant).get("steps")):
             if step not in steps:
                 yield (("variants", vname, "steps", step), f"no step named {step!r}",
                        _suggest(step, steps))
 
 
-def _mount_refs(spec: Spec) -> Iterator[Found]:
-    workdir = spec.environment.workdir
-    seen: dict[str, int] = {}
-    for i, data in enumerate(spec.data):
-        mount = data.mount
+def _mount_refs(data: dict[str, Any]) -> Iterator[Found]:
+    workdir = _mapping(data.get("environment")).get("workdir", "/work/repo")
+    if not isinstance(workdir, str) or not workdir.startswith("/"):
+        return
+    workdir = posixpath.normpath(workdir)
+    seen: set[str] = set()
+    for i, item in _dicts(data.get("data")):
+        mount = item.get("mount")
+        if not isinstance(mount, str) or not mount.startswith("/"):
+            continue
+        mount = posixpath.normpath(mount)
         if mount in seen:
             yield ("data", i, "mount"), f"mount {mount} is used twice", None
-        seen[mount] = i
+        seen.add(mount)
         if posixpath.commonpath([mount, workdir]) in (workdir, mount):
-            yield (("data", i, "mount"), f"mount {mount} would hide the repository at {workdir}",
-                   "mount data beside the repository, e.g. /work/Data")
+            yield (("data", i, "mount"), f"mount {mount} would hide or sit inside the "
+                   f"repository at {workdir}", "mount data beside the repository, e.g. /work/Data")
 
 
-def _audit_refs(spec: Spec) -> Iterator[Found]:
-    audits = spec.audits
-    if audits is None:
-        return
-    metrics = list(spec.metrics)
-    refs: list[tuple[tuple[str | int, ...], str]] = []
-    for i, gap in enumerate(audits.train_test_gap or []):
-        refs += [(("audits", "train_test_gap", i, "train"), gap.train),
-                 (("audits", "train_test_gap", i, "test"), gap.test)]
-    for i, base in enumerate(audits.baseline or []):
-        refs.append((("audits", "baseline", i, "compare_to"), base.compare_to))
-    if audits.learning_curve is not None:
-        refs.append((("audits", "learning_curve", "metric"), audits.learning_curve.metric))
-    if audits.class_balance is not None:
-        for key, name in (audits.class_balance.reported or {}).items():
-            refs.append((("audits", "class_balance", "reported", key), name))
+def _audit_refs(data: dict[str, Any]) -> Iterator[Found]:
+    audits = _mapping(data.get("audits"))
+    metrics = list(_mapping(data.get("metrics")))
+    refs: list[tuple[tuple[str | int, ...], Any]] = []
+    for i, gap in _dicts(audits.get("train_test_gap")):
+        refs += [(("audits", "train_test_gap", i, key), gap.get(key)) for key in ("train", "test")]
+    for i, base in _dicts(audits.get("baseline")):
+        refs.append((("audits", "baseline", i, "compare_to"), base.get("compare_to")))
+    curve = _mapping(audits.get("learning_curve"))
+    refs.append((("audits", "learning_curve", "metric"), curve.get("metric")))
+    for key, name in _mapping(_mapping(audits.get("class_balance")).get("reported")).items():
+        refs.append((("audits", "class_balance", "reported", key), name))
     for path, name in refs:
-        if name not in metrics:
+        if isinstance(name, str) and name not in metrics:
             yield path, f"no metric named {name!r} under `metrics`", _suggest(name, metrics)
