@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from runner.engine import ContainerEngine, ContainerRequest, Mount
-from runner.masking import scrub
+from runner.masking import mask_env, scrub
 from runner.plan import Plan, StepPlan
 from runner.render import SANDBOX_UID
 
@@ -103,17 +103,20 @@ def _run_step(
     show(f"[{job.label}] step {step.name}: {step.command}")
     with open(log_path, "w", encoding="utf-8") as log:
         def sink(line: str) -> None:
-            clean = scrub(line, secrets)
+            clean = scrub(line, secrets, _secret_values(step))
             lines.append(clean)
             log.write(clean + "\n")
             log.flush()
             show(f"  {step.name} | {clean}")
 
-        outcome = engine.exec(container, ["/bin/sh", "-c", step.command], step.env, sink,
-                              timeout)
+        env = {**step.env, **{name: os.environ[name] for name in step.secrets
+                              if name in os.environ}}
+        outcome = engine.exec(container, ["/bin/sh", "-c", step.command], env, sink, timeout)
     result.logs[step.name] = "\n".join(lines)
     result.steps.append({
-        "name": step.name, "command": step.command, "exit_code": outcome.exit_code,
+        "name": step.name, "command": scrub(step.command, secrets, _secret_values(step)),
+        "env": mask_env(step.env), "secrets": list(step.secrets),
+        "exit_code": outcome.exit_code,
         "duration_seconds": round(outcome.duration, 3), "timed_out": outcome.timed_out,
         "timeout_seconds": timeout, "network": step.network, "optional": step.optional,
         "log": f"{job.label}/{step.name}.log",
@@ -130,6 +133,10 @@ def _run_step(
         result.reason = f"step {step.name!r} exited with code {outcome.exit_code}"
         return False
     return True
+
+
+def _secret_values(step: StepPlan) -> list[str]:
+    return [os.environ[name] for name in step.secrets if name in os.environ]
 
 
 def _budget(step_timeout: float | None, deadline: float | None) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from runner.fetch import mask_url
 
@@ -24,9 +24,13 @@ def mask_env(env: Mapping[str, str]) -> dict[str, str]:
     return {k: MASK if is_secret_name(k) else mask_url(v) for k, v in env.items()}
 
 
-def scrub(text: str, secrets: Mapping[str, str]) -> str:
-    """Remove known secret values from free text (a log line), longest first."""
-    for value in sorted((v for k, v in secrets.items() if is_secret_name(k) and len(v) >= 4),
-                        key=len, reverse=True):
+def scrub(text: str, secrets: Mapping[str, str], always: Iterable[str] = ()) -> str:
+    """Remove known secret values from free text (a log line), longest first.
+
+    `secrets` is scrubbed by name (secret-looking names only); `always` lists values that
+    are secret whatever their name (a step's declared `secrets`).
+    """
+    values = {v for k, v in secrets.items() if is_secret_name(k)} | set(always)
+    for value in sorted((v for v in values if len(v) >= 4), key=len, reverse=True):
         text = text.replace(value, MASK)
     return mask_url(text)

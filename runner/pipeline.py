@@ -134,9 +134,11 @@ def _run(spec: Spec, spec_path: Path, options: RunOptions, edges: Edges, display
         assert source.checkout is not None
         if lock is not None:
             check_requirements(lock, read_requirements(spec, source.checkout), lpath)
+        _check_secrets(spec)
+        # Data first: a missing dataset should not wait for a long build to be reported.
+        mounts = _data(spec, lock, edges.store, display, recorder)
         plan = _plan(spec, source, lock, engine, options, display)
         built = _build(plan, source, engine, options, display, recorder)
-        mounts = _data(spec, lock, edges.store, display, recorder)
         results = _execute(plan, built, engine, mounts, options, display, recorder)
         ctx = AuditContext(source.checkout, {d.name: m.source for d, m in zip(spec.data, mounts,
                                                                                strict=True)})
@@ -144,6 +146,14 @@ def _run(spec: Spec, spec_path: Path, options: RunOptions, edges: Edges, display
         return judge_run(plan, results, recorder, options, ctx)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _check_secrets(spec: Spec) -> None:
+    missing = sorted({name for step in spec.steps for name in step.secrets
+                      if name not in os.environ})
+    if missing:
+        raise RunFailed(f"secret(s) the steps need are not set: {', '.join(missing)}",
+                        hint="export them in the environment that runs repro")
 
 
 def _check_gpu(spec: Spec, supported: bool, why: str, allow_missing: bool) -> dict[str, Any]:

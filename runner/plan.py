@@ -21,6 +21,7 @@ class StepPlan:
     network: bool
     env: dict[str, str]
     optional: bool = False  # a failure is recorded but does not end the seed (baselines)
+    secrets: tuple[str, ...] = ()  # host variables added at exec time, never recorded
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Plan:
             command = variant.steps.get(step.name, step.run) if variant else step.run
             timeout = step.timeout
             out.append(StepPlan(step.name, fill(command, **values), timeout, step.network,
-                                {**base_env, **step.env, "REPRO_SEED": str(seed)}))
+                                {**base_env, **step.env, "REPRO_SEED": str(seed)},
+                                secrets=tuple(step.secrets)))
         if baselines and spec.audits is not None:
             # A baseline of the paper's own (`run:`) runs after the steps, in the same
             # container, so it sees the files they wrote.

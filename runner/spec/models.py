@@ -182,7 +182,10 @@ class Step(Strict):
     run: str = Field(description="shell command; {seed} and REPRO_SEED are provided")
     timeout: Duration | None = None
     network: bool = Field(False, description="steps have no network unless they ask")
-    env: EnvMap = {}
+    env: EnvMap = Field({}, description="set for this step; the spec is public: no secrets")
+    secrets: list[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]] = Field(
+        [], description="host environment variables passed to this step at run time; "
+                        "masked in records and scrubbed from logs")
 
 
 class RegexMetric(Strict):

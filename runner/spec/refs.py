@@ -45,9 +45,11 @@ def _unique(data: dict[str, Any]) -> Iterator[Found]:
         seen: set[str] = set()
         for i, item in _dicts(data.get(section)):
             name = item.get("name")
+            if not isinstance(name, str):  # a list or mapping here is a schema error already
+                continue
             if name in seen:
                 yield (section, i, "name"), f"duplicate name {name!r}", "names must be unique"
-            seen.add(str(name))
+            seen.add(name)
 
 
 def _metric_refs(data: dict[str, Any]) -> Iterator[Found]:

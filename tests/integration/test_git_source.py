@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from itest_support import invoke, last_record, output_of, write_spec
 
+from runner.errors import ExitCode, InfraError
+from runner.fetch import CommitNotFound, GitFetcher
+
 pytestmark = pytest.mark.docker
 
 SHOW = [{"name": "show", "run": "echo \"content=$(cat answer.txt)\"; ls -a"}]
@@ -129,3 +132,28 @@ def test_mirror_serves_a_known_commit_without_the_source(engine_ready, tmp_path,
     assert record["image"]["reused"] is True
     assert list((isolated_cache / "git").glob("*.git")) == mirrors
     assert leftovers() == []
+
+
+def test_git_fetcher_checks_out_exact_commits_through_one_mirror(tmp_path, two_commits):
+    repo, first, second = two_commits
+    fetcher = GitFetcher(tmp_path / "fetch-cache")
+
+    one = fetcher.fetch(str(repo), first, tmp_path / "one")
+    two = fetcher.fetch(str(repo), second, tmp_path / "two")
+
+    assert (one.kind, one.source_id, one.pinned) == ("git", first, True)
+    assert (tmp_path / "one/answer.txt").read_text() == "first\n"
+    assert (tmp_path / "two/answer.txt").read_text() == "second\n"
+    assert two.source_id == second
+    assert fetcher.resolve(str(repo), "main") == second
+    assert len(list((tmp_path / "fetch-cache/git").glob("*.git"))) == 1
+    with pytest.raises(CommitNotFound) as missing:
+        fetcher.fetch(str(repo), "f" * 40, tmp_path / "three")
+    assert missing.value.exit_code == ExitCode.INVALID
+
+    shutil.rmtree(repo)
+    again = fetcher.fetch(str(repo), first, tmp_path / "one")  # from the mirror alone
+    assert again.source_id == first
+    assert (tmp_path / "one/answer.txt").read_text() == "first\n"
+    with pytest.raises(InfraError):  # an unknown commit with the upstream gone: exit 4
+        fetcher.fetch(str(repo), "f" * 40, tmp_path / "three")

@@ -62,3 +62,39 @@ def test_secret_named_step_env_is_scrubbed_without_a_host_variable(engine_ready,
              if p.is_file() and value.encode() in p.read_bytes()]
     assert leaks == []
     assert leftovers() == []
+
+
+def test_declared_step_secrets_reach_the_step_but_no_file(engine_ready, tmp_path, monkeypatch,
+                                                          leftovers):
+    # A name that does not look secret: declaring it is what makes it one.
+    monkeypatch.setenv("HUB_LOGIN", "hub-login-value-42")
+    runs = tmp_path / "runs"
+    steps = [{"name": "download", "secrets": ["HUB_LOGIN"],
+              "run": "echo \"using $HUB_LOGIN\"; test \"$HUB_LOGIN\" = hub-login-value-42"}]
+    spec = write_spec(tmp_path, "declared", steps)
+
+    result = invoke(["run", str(spec)], runs)
+
+    assert result.exit_code == 0, output_of(result)
+    record, folder = last_record(runs, "declared")
+    step = record["runs"][0]["steps"][0]
+    assert step["exit_code"] == 0 and step["secrets"] == ["HUB_LOGIN"]
+    assert "using ***" in (folder / "seed-0/download.log").read_text()
+    leaks = [p for p in folder.rglob("*") if p.is_file() and b"hub-login-value-42" in
+             p.read_bytes()]
+    assert leaks == []
+    assert leftovers() == []
+
+
+def test_a_missing_declared_secret_stops_before_building(engine_ready, tmp_path, monkeypatch):
+    monkeypatch.delenv("HUB_LOGIN", raising=False)
+    runs = tmp_path / "runs"
+    spec = write_spec(tmp_path, "nosecret", [{"name": "s", "run": "true",
+                                              "secrets": ["HUB_LOGIN"]}])
+
+    result = invoke(["run", str(spec)], runs)
+
+    assert result.exit_code == 3, output_of(result)
+    record, folder = last_record(runs, "nosecret")
+    assert "HUB_LOGIN" in record["reason"] and "image" not in record
+    assert not (folder / "build.log").exists()

@@ -223,18 +223,20 @@ claims:
 def test_every_problem_of_a_multi_error_file_has_its_exact_line() -> None:
     problems = problems_of(MULTI, "multi.yaml")
     found = {(format_path(p.path), p.line) for p in problems}
-    # Field errors come all at once; cross-reference checks run only on a valid model.
+    # Field errors and cross-reference errors come all at once.
     assert found == {
         ("repo.commit", 6),
         ("environment.workdir", 9),
         ("resources.memory", 11),
         ("resources.gpus", 12),
         ("seeds", 13),
+        ("steps[1].name", 17),
+        ("claims[0].metric", 22),
         ("claims[0].tolerance", 24),
     }
     assert all(p.file == "multi.yaml" for p in problems)
     rendered = str(SpecError(problems))
-    assert rendered.startswith("invalid spec: 6 problems")
+    assert rendered.startswith("invalid spec: 8 problems")
     assert "multi.yaml:9: environment.workdir:" in rendered
 
 

@@ -135,9 +135,9 @@ def data_entry(mount: str, extra: str = "    url: https://x/d.zip\n", name: str 
         ("work/Data", "must be an absolute path"),
         ("/work/../etc", "must not contain '..'"),
         ("/", "'/' cannot be used"),
-        ("/work/repo", "would hide the repository"),
-        ("/work/repo/data", "would hide the repository"),
-        ("/work", "would hide the repository"),
+        ("/work/repo", "would hide or sit inside the repository at /work/repo"),
+        ("/work/repo/data", "would hide or sit inside the repository"),
+        ("/work", "would hide or sit inside the repository"),
     ],
 )
 def test_bad_mounts_are_refused(mount: str, words: str) -> None:
@@ -319,8 +319,12 @@ def test_file_metric_format_must_be_known() -> None:
 def test_steps_must_not_be_empty_and_names_must_be_slugs() -> None:
     with pytest.raises(SpecError):
         load(BASE.split("steps:")[0] + "steps: []\n")
-    problem = only_problem(replace("- name: train", "- name: Train Model"))
-    assert problem.path == ("steps", 0, "name")
+    with pytest.raises(SpecError) as info:
+        load(replace("- name: train", "- name: Train Model"))
+    problems = {p.path: p for p in info.value.problems}
+    assert "not a slug" in problems[("steps", 0, "name")].message
+    # the metric's reference to the old name is reported in the same pass
+    assert problems[("metrics", "acc", "step")].message == "no step named 'train'"
 
 
 def test_duplicate_step_names_are_refused() -> None:
@@ -393,3 +397,17 @@ def test_audits_that_name_existing_metrics_load() -> None:
     spec = load(text)
     assert spec.audits is not None and spec.audits.learning_curve is not None
     assert spec.audits.learning_curve.fractions == [0.25, 1.0]
+
+
+# --- odd shapes never crash the loader -----------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["[a]", "{a: 1}", "null", "3"])
+@pytest.mark.parametrize("section", ["steps", "data"])
+def test_odd_name_values_are_spec_errors(section: str, value: str) -> None:
+    if section == "steps":
+        text = replace("metrics:\n", f"  - name: {value}\n    run: x\nmetrics:\n")
+    else:
+        text = BASE + f"data:\n  - name: {value}\n    url: https://x\n    mount: /a\n"
+    with pytest.raises(SpecError) as info:
+        load(text)
+    assert any(p.path[:1] == (section,) for p in info.value.problems)
