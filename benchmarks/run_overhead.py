@@ -1,9 +1,10 @@
 """repro's own cost on the demo spec, measured against plain Docker in one run.
 
 1. Warm: `repro run` with the image cached, against `docker run` of the same step commands
-   (one fresh container per seed, as repro does). The difference is repro's overhead:
-   fetch (folder hash), plan, engine checks, fingerprints, exec streaming, metric
-   extraction, claims and the record.
+   (one fresh container per scheduled run: the seeds and the learning-curve fractions, as
+   repro does). The difference is repro's overhead: interpreter start-up, fetch (folder
+   hash), plan, engine checks, fingerprints, exec streaming, metric extraction, claims,
+   the audits (which fit their own baselines) and the record.
 2. Cold: repro's build (context + SDK build, no cache) against `docker build --no-cache` of
    the very same rendered Dockerfile and context.
 
@@ -23,10 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 from runner.build import build_or_reuse, prepare_context
 from runner.commands import build_options, plan_for
 from runner.docker_engine import DockerEngine
 from runner.plan import Plan, make_plan
+from runner.schedule import schedule
 from runner.settings import trusted_ca
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +62,12 @@ def warm(spec: Path, repeats: int) -> tuple[list[float], list[float]]:
         repro_times.append(timed([sys.executable, "-c", "from runner.cli import main; main()",
                                   "run", str(spec), "--quiet", "--runs-dir", runs_dir]))
         started = time.perf_counter()
-        for seed in plan.seeds:
-            script = " && ".join(s.command for s in plan.steps_for(seed))
-            env = [f"--env={k}={v}" for k, v in plan.steps_for(seed)[0].env.items()]
+        # The same containers repro runs: every scheduled job (seeds, learning-curve
+        # fractions), each in a fresh container with the same step commands.
+        for job in schedule(plan, [], None, None):
+            steps = job.plan.steps_for(job.run.seed, job.run.fraction, job.run.baselines)
+            script = " && ".join(s.command for s in steps)
+            env = [f"--env={k}={v}" for k, v in steps[0].env.items()]
             subprocess.run(["docker", "run", "--rm", "--network", "none", "--user", "1000:1000",
                             *env, plan.tag, "sh", "-c", script], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -103,7 +110,21 @@ def main() -> None:
     print(f"spec {args.spec}; {args.repeats} repeats each; command lines: "
           f"{shlex.join(['repro', 'run', str(args.spec), '--quiet'])}")
     report("warm run (image cached)", *warm(args.spec, args.repeats))
+    core = core_spec(args.spec)
+    try:
+        report("warm run, spec without audits (3 seeds)", *warm(core, args.repeats))
+    finally:
+        core.unlink()
     report("cold build (no cache)", *cold(args.spec, args.repeats))
+
+
+def core_spec(spec: Path) -> Path:
+    """The same spec without its audits (no learning-curve runs, no baseline fits)."""
+    data = yaml.safe_load(spec.read_text())
+    data.pop("audits", None)
+    path = spec.with_name(f".bench-core-{spec.name}")
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
 
 
 if __name__ == "__main__":

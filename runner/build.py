@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import tempfile
 import time
@@ -27,11 +28,22 @@ class BuiltImage:
     reason: str
 
 
+def labelled_dockerfile(plan: Plan) -> str:
+    """The rendered Dockerfile plus one LABEL line naming the inputs.
+
+    The labels include the cache key, a hash of the rendered Dockerfile, so they are added
+    here rather than rendered. One instruction, not the SDK's `labels=` (one build step and
+    one intermediate container per label on the classic builder).
+    """
+    pairs = " ".join(f"{k}={json.dumps(v)}" for k, v in sorted(plan.inputs.labels().items()))
+    return plan.dockerfile + f"LABEL {pairs}\n"
+
+
 def prepare_context(plan: Plan, checkout: Path, ca_bundle: Path | None, folder: Path) -> Path:
     """The build context: Dockerfile, the repository (no .git), the lock's pins, the CA."""
     shutil.copytree(checkout, folder / "repo", symlinks=True,
                     ignore=shutil.ignore_patterns(*SKIP_DIRS))
-    (folder / "Dockerfile").write_text(plan.dockerfile, encoding="utf-8")
+    (folder / "Dockerfile").write_text(labelled_dockerfile(plan), encoding="utf-8")
     (folder / ".repro").mkdir()
     if plan.lock is not None and plan.lock.pip:
         (folder / LOCK_REQS).write_text(plan.lock.requirements_txt(), encoding="utf-8")
@@ -54,8 +66,8 @@ def build_or_reuse(
     folder = Path(tempfile.mkdtemp(prefix="repro-build-"))
     try:
         prepare_context(plan, checkout, ca_bundle, folder)
-        image_id = engine.build(folder, plan.tag, plan.inputs.labels(), proxy_build_args(),
-                                on_log, nocache=rebuild)
+        image_id = engine.build(folder, plan.tag, {}, proxy_build_args(), on_log,
+                                nocache=rebuild)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     engine.tag(image_id, f"repro/{plan.inputs.spec_name}:latest")

@@ -54,13 +54,6 @@ def validate(paths: Sequence[Path], out: Console, allow_mutable_ref: bool = Fals
 
 def schema() -> dict[str, object]:
     body = SpecModel.model_json_schema()
-    defs = body.get("$defs", {})
-    if "FileRef" in defs:
-        # Audit file fields are written as strings (`out/x.csv`, `repo:p`, `data:NAME/p`) and
-        # parsed into a FileRef; the schema must accept what people write.
-        defs["FileRef"] = {"anyOf": [
-            {"type": "string", "description": "out/PATH, repo:PATH or data:NAME/PATH"},
-            defs["FileRef"]]}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **body, "title": "repro spec, version 1"}
 

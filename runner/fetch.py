@@ -20,7 +20,8 @@ import git
 from runner.errors import ExitCode, InfraError, ReproError
 
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".venv"}
-_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+# Everything between the scheme and the last `@` before the host: a password may hold `@`.
+_CREDENTIALS = re.compile(r"(?<=://)[^/\s]*@")
 
 
 class CommitNotFound(ReproError):

@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -86,7 +87,13 @@ def _coerce_file_ref(value: Any) -> Any:
 
 
 # A file field: written as a string in YAML, held as a FileRef, dumped back as the string.
-SpecFile = Annotated[FileRef, BeforeValidator(_coerce_file_ref), PlainSerializer(str)]
+SpecFile = Annotated[
+    FileRef,
+    BeforeValidator(_coerce_file_ref),
+    PlainSerializer(str),
+    WithJsonSchema({"type": "string", "description": "PATH (in the run's outputs), "
+                    "repo:PATH (in the repository) or data:NAME/PATH (in a data mount)"}),
+]
 MetricName = Annotated[str, Field(min_length=1)]
 
 

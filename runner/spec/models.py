@@ -35,6 +35,10 @@ def _env_strings(value: Any) -> Any:
             item = "true" if item else "false"
         elif isinstance(item, int | float):
             item = str(item)
+        elif isinstance(item, str) and ("\n" in item or "\r" in item):
+            # A Dockerfile ENV line cannot hold a newline; refuse rather than mangle it.
+            raise ValueError(f"the value of {key} contains a line break, which an environment "
+                             "variable set in an image cannot hold")
         out[key] = item
     return out
 

@@ -40,3 +40,10 @@ def test_scrub_leaves_short_values_and_masks_urls() -> None:
     out = scrub(text, {"TOKEN": "abc"})
     assert "token abc" in out
     assert "s3cr3t" not in out and "https://***@github.com/x.git" in out
+
+
+def test_a_password_containing_at_is_masked_whole() -> None:
+    from runner.fetch import mask_url
+
+    assert mask_url("https://user:p@ss@host.example/repo.git") == "https://***@host.example/repo.git"
+    assert mask_url("https://host.example/a@b") == "https://host.example/a@b"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,34 @@ def test_load_spec_missing_file_and_undecodable_file(tmp_path: Path) -> None:
 def test_format_path_reads_like_yaml() -> None:
     assert format_path(("claims", 0, "tolerance")) == "claims[0].tolerance"
     assert format_path(()) == "(top level)"
+
+
+def _key_paths(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    items = node.items() if isinstance(node, dict) else (
+        enumerate(node) if isinstance(node, list) else [])
+    out = []
+    for key, value in items:
+        out += [(*path, key), *_key_paths(value, (*path, key))]
+    return out
+
+
+def test_any_value_of_the_wrong_shape_is_a_spec_error_never_a_crash() -> None:
+    import copy
+    import itertools
+
+    import yaml
+
+    base = yaml.safe_load(FULL)
+    # Containers where scalars belong are what trips code that hashes or indexes values.
+    odd_values = itertools.cycle([[["a"]], {"a": {"b": 1}}])
+    cases = [*zip(_key_paths(base), odd_values, strict=False),
+             *((path, odd) for path in _key_paths(base) if len(path) == 1
+               for odd in (None, "x", 7))]
+    for path, odd in cases:
+        data = copy.deepcopy(base)
+        node = data
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = odd
+        with contextlib.suppress(SpecError):  # anything else fails the test
+            load_spec_text(yaml.safe_dump(data), "f.yaml")

@@ -1,0 +1,28 @@
+"""Environment values must survive the trip into a Dockerfile ENV line."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.spec import SpecError, load_spec_text
+
+SPEC = """\
+version: 1
+paper: {title: t}
+repo: {path: code}
+environment:
+  base: img
+  env:
+    GOOD: "plain"
+    BAD: "line one\\nline two"
+steps: [{name: s, run: "true"}]
+"""
+
+
+def test_a_line_break_in_an_env_value_is_refused_with_its_line() -> None:
+    with pytest.raises(SpecError) as err:
+        load_spec_text(SPEC, "env.yaml")
+    [problem] = err.value.problems
+    assert problem.path[:2] == ("environment", "env")
+    assert problem.line == 6
+    assert "line break" in problem.message
