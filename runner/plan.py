@@ -49,8 +49,9 @@ class Plan:
         """The steps of one seed, with the variant's replacements and the seed filled in."""
         spec = self.spec
         variant = spec.variants.get(self.variant) if self.variant else None
-        base_env = {**determinism_env(spec.determinism_settings.mode, seed),
-                    **(variant.env if variant else {}), **self.extra_env}
+        # A variant's env wins over a step's own: the variant is the ablation being asked for.
+        variant_env = {**(variant.env if variant else {}), **self.extra_env}
+        base_env = {**determinism_env(spec.determinism_settings.mode, seed), **variant_env}
         # {fraction} is 1 (all the data) outside a learning curve's extra runs.
         values: dict[str, object] = {"seed": seed, "fraction": 1.0 if fraction is None
                                      else fraction}
@@ -61,7 +62,8 @@ class Plan:
             command = variant.steps.get(step.name, step.run) if variant else step.run
             timeout = step.timeout
             out.append(StepPlan(step.name, fill(command, **values), timeout, step.network,
-                                {**base_env, **step.env, "REPRO_SEED": str(seed)},
+                                {**base_env, **step.env, **variant_env,
+                                 "REPRO_SEED": str(seed)},
                                 secrets=tuple(step.secrets)))
         if baselines and spec.audits is not None:
             # A baseline of the paper's own (`run:`) runs after the steps, in the same

@@ -75,12 +75,26 @@ def _problems(exc: ValidationError, located: Located, file: str) -> list[Problem
         grouped.setdefault(path, []).append(dict(error))
     problems = []
     for path, errors in grouped.items():
+        if _superseded(path, errors, grouped):
+            continue
         # A union reports one error per branch; a validator's own message is the useful one.
         chosen = [e for e in errors if e["type"] in ("value_error", "metric_kind")] or errors
         message = " or ".join(dict.fromkeys(_message(e) for e in chosen))
         hint = _hint(chosen[0], path, located.data)
         problems.append(Problem(file, located.line_of(path), path, message, hint))
     return problems
+
+
+def _superseded(path: tuple[str | int, ...], errors: list[dict[str, Any]],
+                grouped: dict[tuple[str | int, ...], list[dict[str, Any]]]) -> bool:
+    """A union branch's "wrong type" error at a key whose other branch failed deeper inside.
+
+    `gpus: [0, a]` fails as an int (at gpus) and at gpus[1] as a list: only the second
+    says what is wrong.
+    """
+    if not all(e["type"].endswith("_type") or e["type"] == "literal_error" for e in errors):
+        return False
+    return any(len(other) > len(path) and other[: len(path)] == path for other in grouped)
 
 
 def _data_path(error: Any, data: Any) -> tuple[str | int, ...]:

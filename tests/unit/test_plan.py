@@ -148,3 +148,12 @@ def test_ca_bundle_changes_the_dockerfile() -> None:
     ca = make_plan(spec, source_location="l", source_id=SHA, pinned=True, lock=None,
                    options=BuildOptions(ca_bundle=True))
     assert "build-ca.crt" in ca.dockerfile and "build-ca.crt" not in plain.dockerfile
+
+
+def test_a_variant_env_overrides_the_steps_own_env() -> None:
+    spec = load_spec_text(TEXT, "paper.yaml")
+    plan = make_plan(spec, source_location="x", source_id=SHA, pinned=True, lock=None,
+                     options=BuildOptions(), variant="no-aug")
+    train = plan.steps_for(3)[0]
+    assert train.env["SHARED"] == "variant"
+    assert train.env["STEP_ONLY"] == "1" and train.env["AUG"] == "0"

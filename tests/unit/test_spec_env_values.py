@@ -26,3 +26,23 @@ def test_a_line_break_in_an_env_value_is_refused_with_its_line() -> None:
     assert problem.path[:2] == ("environment", "env")
     assert problem.line == 6
     assert "line break" in problem.message
+
+
+UNION = """\
+version: 1
+paper: {title: t}
+repo: {path: code}
+environment: {base: img}
+determinism: {mode: strict, prob: true}
+resources: {gpus: [0, a]}
+steps: [{name: s, run: "true"}]
+"""
+
+
+def test_a_union_reports_the_specific_problem_not_every_branch() -> None:
+    with pytest.raises(SpecError) as err:
+        load_spec_text(UNION, "u.yaml")
+    paths = sorted(".".join(map(str, p.path)) for p in err.value.problems)
+    assert paths == ["determinism.prob", "resources.gpus.1"]
+    prob = next(p for p in err.value.problems if p.path[-1] == "prob")
+    assert prob.hint == "did you mean `probe`?" and prob.line == 5
