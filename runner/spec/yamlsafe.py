@@ -8,6 +8,7 @@ built, and a spec has no use for them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,17 @@ class _NoAliasLoader(yaml.SafeLoader):
                 ]
             )
         return super().compose_node(parent, index)
+
+
+# YAML 1.2 booleans only: `yes`, `no`, `on` and `off` stay strings. Under YAML 1.1 rules
+# `MODE: off` in an env mapping would silently become "false".
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_NoAliasLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class _Walker:

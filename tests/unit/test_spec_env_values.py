@@ -46,3 +46,11 @@ def test_a_union_reports_the_specific_problem_not_every_branch() -> None:
     assert paths == ["determinism.prob", "resources.gpus.1"]
     prob = next(p for p in err.value.problems if p.path[-1] == "prob")
     assert prob.hint == "did you mean `probe`?" and prob.line == 5
+
+
+def test_yes_no_on_off_stay_strings_while_true_false_are_booleans() -> None:
+    text = SPEC.replace('    BAD: "line one\\nline two"\n', "    MODE: off\n    FLAG: yes\n"
+                        "    STRICT: true\n")
+    spec = load_spec_text(text, "env.yaml")
+    assert spec.environment.env == {"GOOD": "plain", "MODE": "off", "FLAG": "yes",
+                                    "STRICT": "true"}
