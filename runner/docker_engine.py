@@ -23,7 +23,8 @@ from runner.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, L
 from runner.errors import InfraError, RunFailed
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-ENGINE_HINT = "start the engine (`bash .ci/engine.sh` installs and starts one on Debian)"
+ENGINE_HINT = ("start the Docker daemon (`sudo systemctl start docker`); in a checkout of "
+               "repro, `bash .ci/engine.sh` installs and starts one on Debian")
 
 
 class BuildFailed(RunFailed):
