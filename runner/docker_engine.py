@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import shutil
 import socket
 import tarfile
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import docker
 import docker.errors
@@ -23,6 +23,7 @@ from runner.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, L
 from runner.errors import InfraError, RunFailed
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+SPOOL = 64 << 20
 ENGINE_HINT = ("start the Docker daemon (`sudo systemctl start docker`); in a checkout of "
                "repro, `bash .ci/engine.sh` installs and starts one on Debian")
 
@@ -115,15 +116,16 @@ class DockerEngine:
         self, context_dir: Path, tag: str, labels: dict[str, str], build_args: dict[str, str],
         on_log: LogSink, nocache: bool = False, dockerfile: str = "Dockerfile",
     ) -> str:
-        context = _tar_dir(context_dir)
         log: list[str] = []
         image_id: str | None = None
         try:
-            stream = self.api.build(fileobj=context, custom_context=True, tag=tag, labels=labels,
-                                    buildargs=build_args, rm=True, forcerm=True, decode=True,
-                                    nocache=nocache, pull=False, dockerfile=dockerfile)
-            for chunk in stream:
-                image_id = _build_chunk(chunk, log, on_log) or image_id
+            with _tar_dir(context_dir) as context:
+                stream = self.api.build(fileobj=context, custom_context=True, tag=tag,
+                                        labels=labels, buildargs=build_args, rm=True,
+                                        forcerm=True, decode=True, nocache=nocache, pull=False,
+                                        dockerfile=dockerfile)
+                for chunk in stream:
+                    image_id = _build_chunk(chunk, log, on_log) or image_id
         except docker.errors.APIError as exc:
             _build_error(str(exc.explanation or exc), log)
         except docker.errors.DockerException as exc:
@@ -199,10 +201,14 @@ class DockerEngine:
             return False
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not copy {path} out of the container: {exc}") from None
-        buffer = io.BytesIO(b"".join(stream))
-        dest.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(fileobj=buffer) as tar:
-            tar.extractall(dest, filter="data")
+        # Artifacts can be model weights: spill to disk past SPOOL bytes, never all in memory.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL) as buffer:
+            for chunk in stream:
+                buffer.write(chunk)
+            buffer.seek(0)
+            dest.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(fileobj=buffer) as tar:
+                tar.extractall(dest, filter="data")
         return True
 
     def remove(self, container: str) -> None:
@@ -265,8 +271,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _tar_dir(folder: Path) -> io.BytesIO:
-    buffer = io.BytesIO()
+def _tar_dir(folder: Path) -> IO[bytes]:
+    """The build context as a tar stream; a large repository spills to disk, not memory."""
+    buffer: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL)  # noqa: SIM115
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         tar.add(folder, arcname=".")
     buffer.seek(0)
