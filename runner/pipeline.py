@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,6 @@ from types import FrameType
 from typing import Any
 
 from runner import __version__
-from runner.audit_run import AuditContext
 from runner.build import BuiltImage, build_or_reuse, build_paper_image
 from runner.data import DataStore
 from runner.display import Display
@@ -27,7 +27,6 @@ from runner.errors import ExitCode, InfraError, ReproError, RunFailed
 from runner.execute import SeedResult, container_request, run_seed
 from runner.fetch import GitFetcher, Source
 from runner.fingerprint import host_fingerprint
-from runner.judge import judge_run
 from runner.lockfile import check_fresh, check_requirements, lock_path, read_lock
 from runner.locking import read_requirements
 from runner.masking import mask_env
@@ -140,6 +139,9 @@ def _run(spec: Spec, spec_path: Path, options: RunOptions, edges: Edges, display
         plan = _plan(spec, source, lock, engine, options, display)
         built = _build(plan, source, engine, options, display, recorder)
         results = _execute(plan, built, engine, mounts, options, display, recorder)
+        from runner.audit_run import AuditContext
+        from runner.judge import judge_run
+
         ctx = AuditContext(source.checkout, {d.name: m.source for d, m in zip(spec.data, mounts,
                                                                                strict=True)})
         display.phase("judging claims")
@@ -254,6 +256,7 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
     timeout = spec.resources.timeout
     deadline = time.monotonic() + timeout if timeout else None
     jobs = schedule(plan, options.variants, options.repeat_seed, deadline)
+    threading.Thread(target=_prewarm, args=(spec.audits is not None,), daemon=True).start()
     display.progress.update(display.task, total=len(jobs))
     results: list[SeedResult] = []
     # Values to scrub from logs: the host's secret-named variables, and the spec's own
@@ -289,6 +292,20 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
         if result.status != "ok" and job.required:
             break
     return results
+
+
+def _prewarm(audits: bool) -> None:
+    """Import the judging code (scipy, scikit-learn) while the containers run.
+
+    The imports take a second or more; the main thread mostly waits on the engine's socket
+    meanwhile, so doing them now takes them off the run's critical path.
+    """
+    import importlib
+
+    modules = ["runner.judge"] + (["runner.audit_run", "runner.audits.baseline",
+                                   "runner.audits.balance"] if audits else [])
+    for name in modules:
+        importlib.import_module(name)
 
 
 def built_labels(built: BuiltImage) -> dict[str, str]:
