@@ -13,8 +13,8 @@ from runner.commands import plan_for
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "aftershock.yaml"
 COMMIT = "e1ce30ab75b9ca7baa126c5834fb2f8229ab0f58"
-FROM = ("FROM python:2.7-slim@sha256:"
-        "6c1ffdff499e29ea663e6e67c9b6b9a3b401d554d2c9f061f9a45344e3992363")
+FROM = ("FROM python:2.7@sha256:"
+        "cfa62318c459b1fde9e0841c619906d15ada5910d625176e24bf692cf8a2601d")
 runner = CliRunner()
 
 
