@@ -146,6 +146,7 @@ def lock(spec_path: Path, repo: str | None, out: Console) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     target = lock_path(spec_path)
     write_lock(target, new)
-    out.print(f"wrote {target}: base {new.digest()[:19]}…, {len(new.pip)} pip packages, "
+    base = new.base.digest if new.base else "unpinned"
+    out.print(f"wrote {target}: base {base}, {len(new.pip)} pip packages, "
               f"{len(new.data)} data checksums")
     return 0
