@@ -13,6 +13,7 @@ from runner.execute import SeedResult
 from runner.metrics import MetricNotFound, from_file, from_log
 from runner.plan import Plan
 from runner.record import Recorder
+from runner.schedule import Job
 from runner.spec.models import FileMetric, RegexMetric, Spec
 
 
@@ -55,12 +56,10 @@ def _baseline_values(spec: Spec, result: SeedResult) -> dict[str, float]:
     return out
 
 
-def judge_run(plan: Plan, results: Sequence[SeedResult], recorder: Recorder, options: Any,
-              ctx: AuditContext) -> int:
-    from runner.schedule import schedule  # the same job list the run used, for labels
-
+def judge_run(plan: Plan, results: Sequence[SeedResult], jobs: dict[str, Job],
+              recorder: Recorder, ctx: AuditContext) -> int:
+    """`jobs`: the run's jobs by label, as the containers ran them."""
     spec = plan.spec
-    jobs = {j.run.label: j for j in schedule(plan, options.variants, options.repeat_seed, None)}
     per_run = {r.label: extract(spec, r) for r in results}
     recorder.data["runs"] = [{**run, "metrics": per_run[run["label"]][0],
                               "missing": per_run[run["label"]][1]}

@@ -33,7 +33,7 @@ from runner.masking import mask_env
 from runner.plan import Plan, make_plan
 from runner.record import Recorder, new_run_dir, now_iso
 from runner.render import BuildOptions
-from runner.schedule import schedule
+from runner.schedule import Job, schedule
 from runner.source import materialise, pin, source_ref
 from runner.spec import Spec, load_spec
 
@@ -138,14 +138,14 @@ def _run(spec: Spec, spec_path: Path, options: RunOptions, edges: Edges, display
         mounts = _data(spec, lock, edges.store, display, recorder)
         plan = _plan(spec, source, lock, engine, options, display)
         built = _build(plan, source, engine, options, display, recorder)
-        results = _execute(plan, built, engine, mounts, options, display, recorder)
+        results, jobs = _execute(plan, built, engine, mounts, options, display, recorder)
         from runner.audit_run import AuditContext
         from runner.judge import judge_run
 
         ctx = AuditContext(source.checkout, {d.name: m.source for d, m in zip(spec.data, mounts,
                                                                                strict=True)})
         display.phase("judging claims")
-        return judge_run(plan, results, recorder, options, ctx)
+        return judge_run(plan, results, {j.run.label: j for j in jobs}, recorder, ctx)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -251,7 +251,8 @@ def _data(spec: Spec, lock: Any, store: DataStore, display: Display,
 
 
 def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: list[Mount],
-             options: RunOptions, display: Display, recorder: Recorder) -> list[SeedResult]:
+             options: RunOptions, display: Display, recorder: Recorder,
+             ) -> tuple[list[SeedResult], list[Job]]:
     spec = plan.spec
     timeout = spec.resources.timeout
     deadline = time.monotonic() + timeout if timeout else None
@@ -291,7 +292,7 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
         display.advance()
         if result.status != "ok" and job.required:
             break
-    return results
+    return results, jobs
 
 
 def _prewarm(audits: bool) -> None:
