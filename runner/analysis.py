@@ -10,10 +10,9 @@ from typing import Any
 from runner.audit_run import AuditContext, run_audits
 from runner.determinism import determinism_env
 from runner.execute import SeedResult
+from runner.metrics import PerRun, values_across
 from runner.plan import Plan
 from runner.stats import holm_bonferroni, max_abs_difference, summarize, welch
-
-PerRun = dict[str, tuple[dict[str, float], dict[str, str]]]
 
 
 def analyse_extras(plan: Plan, results: Sequence[SeedResult], jobs: dict[str, Any],
@@ -31,10 +30,6 @@ def analyse_extras(plan: Plan, results: Sequence[SeedResult], jobs: dict[str, An
     return out
 
 
-def _values(labels: list[str], per_run: PerRun, metric: str) -> list[float]:
-    return [per_run[label][0][metric] for label in labels if metric in per_run[label][0]]
-
-
 def variant_table(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Any],
                   per_run: PerRun) -> list[dict[str, Any]]:
     spec = plan.spec
@@ -45,8 +40,8 @@ def variant_table(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Any],
     for name in names:
         labels = [r.label for r in ok if jobs[r.label].variant == name]
         for metric in spec.metrics:
-            rows.append(_compare(name, metric, _values(main, per_run, metric),
-                                 _values(labels, per_run, metric), confidence))
+            rows.append(_compare(name, metric, values_across(main, per_run, metric),
+                                 values_across(labels, per_run, metric), confidence))
     adjusted = holm_bonferroni([r["p_value"] for r in rows])
     for row, p_adj in zip(rows, adjusted, strict=True):
         row["p_holm"] = p_adj

@@ -18,9 +18,8 @@ from runner.audits.findings import Finding, sort_findings
 from runner.audits.spec import AuditsSpec, BaselineSpec, FileRef
 from runner.errors import ReproError
 from runner.execute import SeedResult
+from runner.metrics import PerRun, values_across
 from runner.plan import Plan
-
-PerRun = dict[str, tuple[dict[str, float], dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Any], per_r
 
 
 def _metric_values(main: Sequence[SeedResult], per_run: PerRun, metric: str) -> list[float]:
-    return [per_run[r.label][0][metric] for r in main if metric in per_run[r.label][0]]
+    return values_across((r.label for r in main), per_run, metric)
 
 
 def _leakage(audits: AuditsSpec, outputs: Path, ctx: AuditContext) -> list[Finding]:

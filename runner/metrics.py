@@ -6,13 +6,21 @@ import csv
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from runner.spec.models import FileMetric, RegexMetric
+
+# Per run label: the metric values it produced, and why each missing metric is missing.
+PerRun = dict[str, tuple[dict[str, float], dict[str, str]]]
+
+
+def values_across(labels: Iterable[str], per_run: PerRun, metric: str) -> list[float]:
+    """One metric's values over several runs, skipping runs that did not produce it."""
+    return [per_run[label][0][metric] for label in labels if metric in per_run[label][0]]
 
 
 class MetricNotFound(Exception):

@@ -8,7 +8,7 @@ File fields take a location prefix (parsed into a FileRef; the run pipeline reso
 Paths are relative, never absolute, never escape with ``..``, and are not URLs. An HDF5 object
 may follow the file (``out/x.h5:group/ds``). Metric names (``compare_to``, ``train``/``test``
 of a gap, ``reported`` values, ``learning_curve.metric``) name metrics of the spec; the
-pipeline checks that they exist (`AuditsSpec.metric_names`).
+spec loader checks that they exist (`runner/spec/refs.py`; `metric_names()` lists them).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
-PLACEHOLDERS = ("seed", "fraction")
 
 
 def _relative(value: str) -> str:
