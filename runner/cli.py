@@ -23,8 +23,10 @@ from runner import __version__
 from runner.audits.cli import audit_app
 from runner.errors import ExitCode, ReproError
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: a message is one line however long its paths are, so logs and pipes can be
+# grepped for "file:line:"; the terminal folds long lines itself. Tables still fit the width.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(

@@ -39,7 +39,7 @@ def _run(audit: Callable[[], list[Finding]], as_json: bool) -> None:
     if as_json:
         typer.echo(findings_json(findings))
     else:
-        Console().print(findings_table(findings))
+        Console(soft_wrap=True).print(findings_table(findings))
     raise typer.Exit(1 if has_critical(findings) else 0)
 
 

@@ -102,3 +102,13 @@ def test_schema_prints_the_json_schema() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == schema()
+
+
+def test_long_paths_are_not_folded_into_two_lines(tmp_path: Path) -> None:
+    # CI checks out under deep paths and pipes output: a folded line breaks grep for "ok PATH"
+    deep = tmp_path.joinpath(*["a-rather-long-directory-name"] * 4)
+    deep.mkdir(parents=True)
+    (deep / "good.yaml").write_text(GOOD)
+    result = runner.invoke(app, ["validate", str(deep / "good.yaml")])
+    assert result.exit_code == 0, result.output
+    assert f"ok {deep / 'good.yaml'} (good: 0 claims, 1 steps, 1 seeds)\n" in result.stdout
