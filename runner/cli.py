@@ -207,4 +207,35 @@ def show(
 
 
 def main() -> None:
-    app()
+    """The console script. Exits without the interpreter's teardown once all is written.
+
+    Tearing down numpy, scipy, pydantic and the docker SDK module by module takes 0.3-0.6 s
+    on a small machine, after the verdict is printed and the record is on disk: time a
+    nightly batch of many specs pays for nothing. Every file repro writes is closed (and
+    the record fsynced) before a command returns, and the thread pools are shut down; so
+    after flushing the streams and running the exit hooks, the process can end at once.
+    """
+    try:
+        app()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # sys.exit("message") semantics
+        code = 1
+    _fast_exit(code or 0)
+
+
+def _fast_exit(code: int) -> None:
+    import atexit
+    import contextlib
+    import logging
+
+    logging.shutdown()
+    # The exit hooks still run (thread pools joined, handlers flushed); only the module
+    # teardown is skipped. CPython has had this hook runner since 2.x.
+    getattr(atexit, "_run_exitfuncs", lambda: None)()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to deliver
+            stream.flush()
+    os._exit(code)

@@ -1,7 +1,7 @@
 """One seed: a fresh sandboxed container, the steps in order, logs, outputs copied out.
 
-The container is removed in `finally`: after success, a failed step, a timeout, an engine
-error, and Ctrl-C alike.
+`Containers` gives each job its own container and removes it afterwards: after success, a
+failed step, a timeout, an engine error, and Ctrl-C alike.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,27 +65,89 @@ def container_request(plan: Plan, image: str, name: str, mounts: list[Mount],
     )
 
 
+class Containers:
+    """One fresh container per job, started a job ahead and removed in the background.
+
+    Creating and starting a sandboxed container costs the engine about 0.4 s and removing
+    it about 0.2 s; the paper's steps need none of that time. Starting job i+1's container
+    while job i's steps run, and removing finished containers meanwhile, takes it off the
+    run's critical path; so does copying a finished job's outputs out, done just before
+    its removal. Isolation is unchanged: every job still gets a container of its own,
+    created from the image and never reused. `close` (also on a failure or Ctrl-C)
+    waits for every pending start and removal and removes what was started but not used,
+    so nothing is left behind.
+    """
+
+    def __init__(self, engine: ContainerEngine, requests: list[ContainerRequest]) -> None:
+        self._engine = engine
+        self._requests = requests
+        # Two workers: one start ahead and one removal behind can overlap each other.
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="repro-container")
+        self._starts: dict[int, Future[str]] = {}
+        self._removals: list[Future[None]] = []
+
+    def __enter__(self) -> Containers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        # While an error or Ctrl-C is on its way out, a failed removal must not replace it.
+        self.close(raise_errors=kind is None)
+
+    def take(self, index: int) -> str:
+        """The started container for job `index`; begins starting the next job's."""
+        ahead = self._starts.pop(index, None)
+        container = ahead.result() if ahead else self._engine.start(self._requests[index])
+        if index + 1 < len(self._requests) and index + 1 not in self._starts:
+            self._starts[index + 1] = self._pool.submit(self._engine.start,
+                                                        self._requests[index + 1])
+        return container
+
+    def release(self, container: str, before: Callable[[], object] | None = None) -> None:
+        """Remove `container` in the background, after `before` (copying its outputs out)."""
+        self._removals.append(self._pool.submit(self._finish, container, before))
+
+    def _finish(self, container: str, before: Callable[[], object] | None) -> None:
+        try:
+            if before is not None:
+                before()
+        finally:
+            self._engine.remove(container)
+
+    def close(self, raise_errors: bool = True) -> None:
+        """Wait for the engine's pending work; remove containers started for jobs not run."""
+        for ahead in self._starts.values():
+            if ahead.exception() is None:  # a start that failed left nothing to remove
+                self._removals.append(self._pool.submit(self._engine.remove, ahead.result()))
+        self._starts.clear()
+        errors = [f.exception() for f in self._removals]
+        self._removals.clear()
+        self._pool.shutdown(wait=True)
+        failed = [e for e in errors if e is not None]
+        if failed and raise_errors:
+            raise failed[0]
+
+
 def run_seed(
-    plan: Plan, engine: ContainerEngine, request: ContainerRequest, job: SeedRun,
+    plan: Plan, engine: ContainerEngine, container: str, image: str, job: SeedRun,
     folder: Path, show: Display, secrets: dict[str, str],
 ) -> SeedResult:
+    """The job's steps in `container`.
+
+    `Containers` started the container and removes it; the caller copies the outputs out
+    (`copy_outputs`) on the way, off the critical path of the next job.
+    """
     result = SeedResult(job.seed, job.label)
     folder.mkdir(parents=True, exist_ok=True)
-    container = engine.start(request)
-    try:
-        if job.fingerprint:
-            from runner.fingerprint import cached_container_fingerprint
+    if job.fingerprint:
+        from runner.fingerprint import cached_container_fingerprint
 
-            result.container_fingerprint = cached_container_fingerprint(
-                engine, container, request.image, plan.spec.environment.python)
-        for step in plan.steps_for(job.seed, job.fraction, job.baselines):
-            if not _run_step(plan, engine, container, step, job, folder, result, show, secrets):
-                break
-        else:
-            result.status = "ok"
-        result.outputs = _copy_outputs(plan, engine, container, folder)
-    finally:
-        engine.remove(container)
+        result.container_fingerprint = cached_container_fingerprint(
+            engine, container, image, plan.spec.environment.python)
+    for step in plan.steps_for(job.seed, job.fraction, job.baselines):
+        if not _run_step(plan, engine, container, step, job, folder, result, show, secrets):
+            break
+    else:
+        result.status = "ok"
     return result
 
 
@@ -158,10 +221,7 @@ def output_paths(plan: Plan) -> list[str]:
     return sorted(paths)
 
 
-def _copy_outputs(plan: Plan, engine: ContainerEngine, container: str, folder: Path) -> Path:
-    outputs = folder / "outputs"
+def copy_outputs(plan: Plan, engine: ContainerEngine, container: str, outputs: Path) -> None:
     workdir = plan.spec.environment.workdir
     for rel in output_paths(plan):
-        target = outputs / Path(rel).parent
-        engine.copy_out(container, f"{workdir}/{rel}", target)
-    return outputs
+        engine.copy_out(container, f"{workdir}/{rel}", outputs / Path(rel).parent)

@@ -14,8 +14,10 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import git
+if TYPE_CHECKING:  # GitPython costs 0.13 s to import; a `repo.path` run never needs it
+    import git
 
 from runner.errors import ExitCode, InfraError, ReproError
 
@@ -82,6 +84,8 @@ class GitFetcher:
 
     @contextlib.contextmanager
     def _locked(self, url: str) -> Iterator[git.Repo]:
+        import git
+
         path = self.mirror_path(url)
         self.root.mkdir(parents=True, exist_ok=True)
         with open(str(path) + ".lock", "w") as handle:
@@ -94,6 +98,8 @@ class GitFetcher:
 
     def resolve(self, url: str, ref: str) -> str:
         """A branch or tag to its current SHA (for --allow-mutable-ref, recorded as such)."""
+        import git
+
         if re.fullmatch(r"[0-9a-f]{40}", ref):
             return ref
         try:
@@ -119,6 +125,8 @@ class GitFetcher:
 
 
 def _has_commit(repo: git.Repo, commit: str) -> bool:
+    import git
+
     try:
         return bool(repo.git.cat_file("-t", commit) == "commit")
     except git.GitCommandError:
@@ -126,6 +134,8 @@ def _has_commit(repo: git.Repo, commit: str) -> bool:
 
 
 def _fetch_commit(mirror: git.Repo, url: str, commit: str) -> None:
+    import git
+
     # Ask for the one commit first (servers like GitHub allow it); fall back to all refs
     # for servers that refuse a want of an unadvertised SHA.
     try:
@@ -140,6 +150,8 @@ def _fetch_commit(mirror: git.Repo, url: str, commit: str) -> None:
 
 
 def _checkout(mirror: git.Repo, commit: str, dest: Path, submodules: bool) -> None:
+    import git
+
     if dest.exists():
         shutil.rmtree(dest)
     try:

@@ -7,6 +7,7 @@ unchanged. Every exit path leaves a complete record and no container behind.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import signal
@@ -22,9 +23,15 @@ from runner import __version__
 from runner.build import BuiltImage, build_or_reuse, build_paper_image
 from runner.data import DataStore
 from runner.display import Display
-from runner.engine import ContainerEngine, Mount
+from runner.engine import ContainerEngine, ContainerRequest, Mount
 from runner.errors import ExitCode, InfraError, ReproError, RunFailed
-from runner.execute import SeedResult, container_request, run_seed
+from runner.execute import (
+    Containers,
+    SeedResult,
+    container_request,
+    copy_outputs,
+    run_seed,
+)
 from runner.fetch import GitFetcher, Source
 from runner.fingerprint import host_fingerprint
 from runner.lockfile import check_fresh, check_requirements, lock_path, read_lock
@@ -272,27 +279,47 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
         "sandbox": {"user": "1000:1000", "cap_drop": ["ALL"], "no_new_privileges": True,
                     "pids_limit": spec.resources.pids, "network_default": "none"},
     })
-    for job in jobs:
-        job_plan = job.plan
-        labels = {**built_labels(built), "org.repro.run": recorder.data["run_id"]}
-        request = container_request(job_plan, built.id, f"repro-{recorder.data['run_id']}-"
-                                    f"{job.run.label.replace('/', '-')}", mounts, labels)
-        if request.gpus and not recorder.data.get("gpu", {}).get("used"):
-            # --allow-no-gpu on a host without the NVIDIA runtime: run on CPU, since the
-            # engine refuses a container that asks for a device driver it lacks.
-            request = dataclasses.replace(request, gpus=0, env={
-                k: v for k, v in request.env.items() if not k.startswith("NVIDIA_")})
-        display.step(f"{job.run.label}")
-        result = run_seed(job_plan, engine, request, job.run, recorder.folder / job.run.label,
-                          display.log, secrets)
-        if result.container_fingerprint is not None:
-            recorder.data["fingerprint"]["container"] = result.container_fingerprint
-        results.append(result)
-        recorder.update(runs=[_result_record(r, j) for r, j in zip(results, jobs, strict=False)])
-        display.advance()
-        if result.status != "ok" and job.required:
-            break
+    requests = [_request(job, built, mounts, recorder) for job in jobs]
+    with Containers(engine, requests) as containers:
+        for index, job in enumerate(jobs):
+            display.step(f"{job.run.label}")
+            container = containers.take(index)
+            folder = recorder.folder / job.run.label
+            try:
+                result = run_seed(job.plan, engine, container, built.id, job.run, folder,
+                                  display.log, secrets)
+            except BaseException:
+                containers.release(container)
+                raise
+            # The outputs are copied out while the next job runs; the judge reads them
+            # only after `Containers` has finished every copy and removal.
+            result.outputs = folder / "outputs"
+            containers.release(container, functools.partial(
+                copy_outputs, job.plan, engine, container, result.outputs))
+            if result.container_fingerprint is not None:
+                recorder.data["fingerprint"]["container"] = result.container_fingerprint
+            results.append(result)
+            recorder.update(runs=[_result_record(r, j)
+                                  for r, j in zip(results, jobs, strict=False)])
+            display.advance()
+            if result.status != "ok" and job.required:
+                break
     return results, jobs
+
+
+def _request(job: Job, built: BuiltImage, mounts: list[Mount],
+             recorder: Recorder) -> ContainerRequest:
+    run_id = recorder.data["run_id"]
+    labels = {**built_labels(built), "org.repro.run": run_id}
+    request = container_request(job.plan, built.id,
+                                f"repro-{run_id}-{job.run.label.replace('/', '-')}",
+                                mounts, labels)
+    if request.gpus and not recorder.data.get("gpu", {}).get("used"):
+        # --allow-no-gpu on a host without the NVIDIA runtime: run on CPU, since the
+        # engine refuses a container that asks for a device driver it lacks.
+        request = dataclasses.replace(request, gpus=0, env={
+            k: v for k, v in request.env.items() if not k.startswith("NVIDIA_")})
+    return request
 
 
 def _prewarm(audits: bool) -> None:

@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
-import numpy as np
-
 from runner.errors import UsageError
 
 Severity = Literal["info", "warning", "critical"]
@@ -72,10 +70,10 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return [json_safe(v) for v in items]
-    if isinstance(value, np.ndarray):
-        return [json_safe(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return json_safe(value.item())
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        # numpy arrays and scalars, recognised without importing numpy: `repro run` and
+        # `repro validate` load this module, and numpy costs them 0.2 s of start-up.
+        return json_safe(value.tolist())
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     if value is None or isinstance(value, (bool, int, float, str)):
