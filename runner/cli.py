@@ -16,17 +16,15 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from runner import __version__
 from runner.audits.cli import audit_app
+from runner.console import make_console
 from runner.errors import ExitCode, ReproError
 
-# soft_wrap: a message is one line however long its paths are, so logs and pipes can be
-# grepped for "file:line:"; the terminal folds long lines itself. Tables still fit the width.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = make_console()
+err = make_console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(

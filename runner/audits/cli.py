@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
-from rich.console import Console
 
 from runner.audits.common import METRICS, MODELS, BaselineMetric, BaselineModel
 from runner.audits.findings import Finding, has_critical
 from runner.audits.render import findings_json, findings_table
+from runner.console import make_console
 from runner.errors import ReproError, UsageError
 
 audit_app = typer.Typer(
@@ -39,7 +39,7 @@ def _run(audit: Callable[[], list[Finding]], as_json: bool) -> None:
     if as_json:
         typer.echo(findings_json(findings))
     else:
-        Console(soft_wrap=True).print(findings_table(findings))
+        make_console().print(findings_table(findings))
     raise typer.Exit(1 if has_critical(findings) else 0)
 
 
