@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from rich.table import Table
@@ -40,8 +41,10 @@ def test_columns_still_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_terminal_keeps_its_own_width(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
     monkeypatch.setattr("sys.stdout", FakeTty())
-    assert make_console().width != 160  # rich measures the terminal itself
+    monkeypatch.setattr("os.get_terminal_size", lambda *_: os.terminal_size((123, 40)))
+    assert make_console().width == 123  # measured by rich, not forced to 160
 
 
 def test_long_messages_are_not_folded(monkeypatch: pytest.MonkeyPatch) -> None:
