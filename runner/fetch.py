@@ -98,10 +98,10 @@ class GitFetcher:
 
     def resolve(self, url: str, ref: str) -> str:
         """A branch or tag to its current SHA (for --allow-mutable-ref, recorded as such)."""
-        import git
-
         if re.fullmatch(r"[0-9a-f]{40}", ref):
             return ref
+        import git
+
         try:
             out = str(git.cmd.Git().ls_remote(url, ref))
         except git.GitCommandError as exc:
