@@ -83,7 +83,8 @@ class Containers:
         self._requests = requests
         # Two workers: one start ahead and one removal behind can overlap each other.
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="repro-container")
-        self._starts: dict[int, Future[str]] = {}
+        self._taken = 0  # jobs are taken in order: the next one is requests[_taken]
+        self._ahead: Future[str] | None = None  # the start of requests[_taken], if begun
         self._removals: list[Future[None]] = []
 
     def __enter__(self) -> Containers:
@@ -93,13 +94,19 @@ class Containers:
         # While an error or Ctrl-C is on its way out, a failed removal must not replace it.
         self.close(raise_errors=kind is None)
 
-    def take(self, index: int) -> str:
-        """The started container for job `index`; begins starting the next job's."""
-        ahead = self._starts.pop(index, None)
-        container = ahead.result() if ahead else self._engine.start(self._requests[index])
-        if index + 1 < len(self._requests) and index + 1 not in self._starts:
-            self._starts[index + 1] = self._pool.submit(self._engine.start,
-                                                        self._requests[index + 1])
+    def take(self) -> str:
+        """The next job's started container; begins starting the one after it."""
+        index = self._taken
+        # `_ahead` is cleared only once its container is in hand: a Ctrl-C while waiting
+        # for it leaves it to `close`, which removes it.
+        if self._ahead is not None:
+            container = self._ahead.result()
+        else:
+            container = self._engine.start(self._requests[index])
+        self._ahead = None
+        self._taken += 1
+        if self._taken < len(self._requests):
+            self._ahead = self._pool.submit(self._engine.start, self._requests[self._taken])
         return container
 
     def release(self, container: str, before: Callable[[], object] | None = None) -> None:
@@ -115,10 +122,9 @@ class Containers:
 
     def close(self, raise_errors: bool = True) -> None:
         """Wait for the engine's pending work; remove containers started for jobs not run."""
-        for ahead in self._starts.values():
-            if ahead.exception() is None:  # a start that failed left nothing to remove
-                self._removals.append(self._pool.submit(self._engine.remove, ahead.result()))
-        self._starts.clear()
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.exception() is None:  # a failed start left nothing
+            self._removals.append(self._pool.submit(self._engine.remove, ahead.result()))
         errors = [f.exception() for f in self._removals]
         self._removals.clear()
         self._pool.shutdown(wait=True)

@@ -281,9 +281,9 @@ def _execute(plan: Plan, built: BuiltImage, engine: ContainerEngine, mounts: lis
     })
     requests = [_request(job, built, mounts, recorder) for job in jobs]
     with Containers(engine, requests) as containers:
-        for index, job in enumerate(jobs):
+        for job in jobs:
             display.step(f"{job.run.label}")
-            container = containers.take(index)
+            container = containers.take()
             folder = recorder.folder / job.run.label
             try:
                 result = run_seed(job.plan, engine, container, built.id, job.run, folder,

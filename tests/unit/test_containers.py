@@ -51,8 +51,8 @@ def test_each_job_gets_its_own_container_and_all_are_removed() -> None:
     engine = FakeEngine()
     taken = []
     with line(engine, "a", "b", "c") as containers:
-        for index in range(3):
-            container = containers.take(index)
+        for _ in range(3):
+            container = containers.take()
             taken.append(container)
             containers.release(container)
     assert taken == ["id-a", "id-b", "id-c"]
@@ -63,7 +63,7 @@ def test_each_job_gets_its_own_container_and_all_are_removed() -> None:
 def test_the_next_job_is_started_while_this_one_runs() -> None:
     engine = FakeEngine()
     with line(engine, "a", "b") as containers:
-        first = containers.take(0)
+        first = containers.take()
         # job a is "running": b's container is on its way without being asked for
         deadline = threading.Event()
         for _ in range(200):
@@ -72,14 +72,14 @@ def test_the_next_job_is_started_while_this_one_runs() -> None:
             deadline.wait(0.01)
         assert engine.started == ["a", "b"]
         containers.release(first)
-        assert containers.take(1) == "id-b"
+        assert containers.take() == "id-b"
         assert engine.started == ["a", "b"]  # not started a second time
 
 
 def test_a_run_that_stops_early_removes_the_container_started_ahead() -> None:
     engine = FakeEngine()
     with line(engine, "a", "b", "c") as containers:
-        containers.release(containers.take(0))  # job a fails: the run stops here
+        containers.release(containers.take())  # job a fails: the run stops here
     assert "c" not in engine.started
     assert engine.live() == set()
 
@@ -87,7 +87,7 @@ def test_a_run_that_stops_early_removes_the_container_started_ahead() -> None:
 def test_ctrl_c_mid_job_still_removes_both_containers() -> None:
     engine = FakeEngine()
     with pytest.raises(KeyboardInterrupt), line(engine, "a", "b") as containers:
-        container = containers.take(0)
+        container = containers.take()
         try:
             raise KeyboardInterrupt
         finally:
@@ -98,22 +98,22 @@ def test_ctrl_c_mid_job_still_removes_both_containers() -> None:
 def test_a_start_that_failed_ahead_is_reported_when_its_job_comes() -> None:
     engine = FakeEngine(fail_start={"b"})
     with line(engine, "a", "b") as containers:
-        containers.release(containers.take(0))
+        containers.release(containers.take())
         with pytest.raises(InfraError, match="could not start b"):
-            containers.take(1)
+            containers.take()
     assert engine.live() == set()
 
 
 def test_a_failed_removal_is_raised_after_a_clean_run() -> None:
     engine = FakeEngine(fail_remove=True)
     with pytest.raises(InfraError, match="could not remove id-a"), line(engine, "a") as containers:
-        containers.release(containers.take(0))
+        containers.release(containers.take())
 
 
 def test_a_failed_removal_does_not_hide_the_error_already_on_its_way() -> None:
     engine = FakeEngine(fail_remove=True)
     with pytest.raises(RuntimeError, match="step crashed"), line(engine, "a") as containers:
-        container = containers.take(0)
+        container = containers.take()
         try:
             raise RuntimeError("step crashed")
         finally:
@@ -128,7 +128,7 @@ def test_outputs_are_copied_before_the_container_is_removed() -> None:
         seen.append(("copy", "id-a" in engine.removed))
 
     with line(engine, "a") as containers:
-        containers.release(containers.take(0), copy)
+        containers.release(containers.take(), copy)
     assert seen == [("copy", False)]
     assert engine.removed == ["id-a"]
 
@@ -140,5 +140,36 @@ def test_a_failed_copy_is_raised_and_the_container_still_removed() -> None:
         raise InfraError("could not copy results/metrics.json out of the container")
 
     with pytest.raises(InfraError, match="could not copy"), line(engine, "a") as containers:
-        containers.release(containers.take(0), copy)
+        containers.release(containers.take(), copy)
+    assert engine.live() == set()
+
+
+def test_ctrl_c_while_waiting_for_the_start_ahead_still_removes_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+    import time
+
+    engine = FakeEngine()
+    real_start = engine.start
+
+    def slow_start(request: ContainerRequest) -> str:
+        if request.name == "b":
+            time.sleep(0.5)  # still starting when the run asks for it
+        return real_start(request)
+
+    monkeypatch.setattr(engine, "start", slow_start)
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt), line(engine, "a", "b") as containers:
+            containers.release(containers.take())
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            containers.take()  # Ctrl-C arrives while b's container is on its way
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert engine.started == ["a", "b"]
     assert engine.live() == set()
