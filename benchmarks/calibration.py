@@ -2,7 +2,7 @@
 
 For each n (seeds) and true offset from the claim (in units of the tolerance), simulate many
 reproductions from N(claim + offset, sd) with a seeded RNG and tabulate the verdict rates,
-next to the "reproduced" rate predicted by runner.stats.tost_power. Direction: higher is
+next to the "reproduced" rate predicted by runner.core.stats.tost_power. Direction: higher is
 better, so a positive offset is the "exceeded" side.
 
     python benchmarks/calibration.py [--sims 2000] [--tol-sd 2.0] [--seed 0]
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
-from runner import stats  # noqa: E402
+from runner.core import stats  # noqa: E402
 
 CLAIM, SD = 0.849, 0.01
 VERDICTS = ("reproduced", "inconclusive", "exceeded", "not_reproduced")

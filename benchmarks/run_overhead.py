@@ -32,11 +32,11 @@ from pathlib import Path
 
 import yaml
 
-from runner.build import build_or_reuse, prepare_context
-from runner.commands import build_options, plan_for
-from runner.docker_engine import DockerEngine
-from runner.plan import Plan, make_plan
-from runner.schedule import schedule
+from runner.cli.spec_cmds import build_options, plan_for
+from runner.core.plan import Plan, make_plan
+from runner.core.schedule import schedule
+from runner.edges.docker_engine import DockerEngine
+from runner.run.image_build import build_or_reuse, prepare_context
 from runner.settings import trusted_ca
 
 ROOT = Path(__file__).resolve().parent.parent

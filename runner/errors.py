@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INVALID = 2  # invalid spec or usage
     RUN_FAILED = 3  # build or step failed, timeout, missing data
     INFRA = 4  # engine, git, network
+    BUG = 70  # repro itself crashed; a crash log says where
     INTERRUPTED = 130
 
 

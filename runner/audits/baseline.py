@@ -26,16 +26,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from runner.audits.common import (
+from runner.audits.findings import Finding
+from runner.audits.readers import read_columns
+from runner.errors import UsageError
+from runner.spec.audit_terms import (
     METRICS,
     MODELS,
     REGRESSION_METRICS,
     BaselineMetric,
     BaselineModel,
 )
-from runner.audits.findings import Finding
-from runner.audits.readers import read_columns
-from runner.errors import UsageError
 
 AUDIT = "baseline"
 # Enough trees for a stable baseline on millions of rows in minutes, not hours.

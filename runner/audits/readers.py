@@ -29,8 +29,8 @@ import h5py
 import numpy as np
 
 from runner.audits._formats import ArraySource, Chunk, CsvSource, JsonlSource, Source, open_h5
-from runner.audits.common import split_h5 as _split_h5
 from runner.errors import UsageError
+from runner.spec.audit_terms import split_h5 as _split_h5
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

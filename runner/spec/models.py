@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from runner.audits.spec import AuditsSpec
+from runner.spec.audits import AuditsSpec
 from runner.spec.fields import ContainerPath, RelPath, Slug
 from runner.spec.units import Duration, Size
 

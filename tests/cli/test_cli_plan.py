@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from runner.cli import app
-from runner.commands import plan_for
+from runner.run.planning import plan_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "aftershock.yaml"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from runner.cli import app
-from runner.record import RECORD_NAME, RECORD_VERSION, write_json_atomic
+from runner.record.store import RECORD_NAME, RECORD_VERSION, write_json_atomic
 
 runner = CliRunner()
 

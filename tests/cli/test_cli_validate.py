@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from runner.cli import app
-from runner.commands import schema
+from runner.spec.schema import schema
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

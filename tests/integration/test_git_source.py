@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from itest_support import invoke, last_record, output_of, write_spec
 
+from runner.edges.git_mirror import CommitNotFound, GitFetcher
 from runner.errors import ExitCode, InfraError
-from runner.fetch import CommitNotFound, GitFetcher
 
 pytestmark = pytest.mark.docker
 

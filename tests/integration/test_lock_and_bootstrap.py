@@ -6,7 +6,7 @@ import pytest
 import yaml
 from itest_support import BASE, MANAGED, invoke, last_record, output_of, write_spec
 
-from runner.docker_engine import DockerEngine
+from runner.edges.docker_engine import DockerEngine
 
 pytestmark = pytest.mark.docker
 

@@ -15,8 +15,8 @@ from itest_support import (
     write_spec,
 )
 
-from runner.docker_engine import DockerEngine, _run_kwargs, gpu_request
-from runner.engine import ContainerRequest
+from runner.edges.docker_engine import DockerEngine, _run_kwargs, gpu_request
+from runner.edges.engine import ContainerRequest
 
 pytestmark = pytest.mark.docker
 

@@ -7,7 +7,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from runner.audits.cli import audit_app
+from runner.cli.audit_cmds import audit_app
 
 app = typer.Typer()
 app.add_typer(audit_app, name="audit")

@@ -1,0 +1,5 @@
+"""`python -m runner` is `repro`."""
+
+from runner.cli import main
+
+main()

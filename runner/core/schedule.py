@@ -1,0 +1,77 @@
+"""Which container runs a run is made of: the seeds, then variants, probe and learning curve."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from runner.core.plan import Plan
+from runner.errors import UsageError
+
+
+@dataclass
+class SeedRun:
+    """What one pass over the steps needs beyond the plan."""
+
+    seed: int
+    label: str  # folder name: "seed-0", "variant-x/seed-0", "fraction-0.1/seed-0", ...
+    fraction: float | None = None
+    deadline: float | None = None  # monotonic time when the whole run's budget ends
+    fingerprint: bool = False
+    baselines: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    plan: Plan
+    run: SeedRun
+    kind: str  # main | variant | probe | curve
+    variant: str | None = None
+    repeat: bool = False
+
+    @property
+    def required(self) -> bool:
+        """A failed main seed ends the run; a failed extra run is recorded and skipped."""
+        return self.kind == "main"
+
+
+def _fraction_of_full(plan: Plan) -> float | None:
+    audits = plan.spec.audits
+    return 1.0 if audits is not None and audits.learning_curve is not None else None
+
+
+def schedule(plan: Plan, variants: list[str], repeat_seed: int | None,
+             deadline: float | None) -> list[Job]:
+    spec = plan.spec
+    full = _fraction_of_full(plan)
+    jobs = [Job(plan, SeedRun(seed, f"seed-{seed}", full, deadline, fingerprint=(i == 0),
+                              baselines=True), "main")
+            for i, seed in enumerate(spec.seeds)]
+    for name in _variant_names(plan, variants):
+        vplan = dataclasses.replace(plan, variant=name)
+        jobs += [Job(vplan, SeedRun(seed, f"variant-{name}/seed-{seed}", full, deadline),
+                     "variant", variant=name) for seed in spec.seeds]
+    probe = repeat_seed if repeat_seed is not None else (
+        spec.seeds[0] if spec.determinism_settings.probe else None)
+    if probe is not None:
+        if probe not in spec.seeds:
+            jobs.append(Job(plan, SeedRun(probe, f"seed-{probe}", full, deadline), "main"))
+        jobs.append(Job(plan, SeedRun(probe, f"repeat/seed-{probe}", full, deadline), "probe",
+                        repeat=True))
+    if full is not None and spec.audits is not None and spec.audits.learning_curve:
+        for fraction in spec.audits.learning_curve.fractions:
+            if fraction < 1.0:
+                jobs += [Job(plan, SeedRun(seed, f"fraction-{fraction:g}/seed-{seed}", fraction,
+                                           deadline), "curve") for seed in spec.seeds]
+    return jobs
+
+
+def _variant_names(plan: Plan, wanted: list[str]) -> list[str]:
+    known = list(plan.spec.variants)
+    if wanted == ["all"]:
+        return known
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise UsageError(f"unknown variant(s): {', '.join(unknown)}",
+                         hint=f"variants in this spec: {', '.join(known) or 'none'}")
+    return wanted

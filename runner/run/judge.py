@@ -1,0 +1,92 @@
+"""After the containers: metrics per run, claim verdicts, variants, probe, audits, record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from runner.core.claims import judge_claim, run_verdict
+from runner.core.metrics import MetricNotFound, from_file, from_log
+from runner.core.plan import Plan
+from runner.core.schedule import Job
+from runner.errors import ExitCode
+from runner.record.store import Recorder
+from runner.run.audits_in_run import AuditContext
+from runner.run.steps import SeedResult
+from runner.run.variants import analyse_extras
+from runner.spec.models import FileMetric, RegexMetric, Spec
+
+
+def extract(spec: Spec, result: SeedResult) -> tuple[dict[str, float], dict[str, str]]:
+    """Values and, for each metric without one, the reason."""
+    values: dict[str, float] = {}
+    missing: dict[str, str] = {}
+    for name, metric in spec.metrics.items():
+        try:
+            if isinstance(metric, FileMetric):
+                if result.outputs is None:
+                    raise MetricNotFound("no outputs were copied from the container")
+                values[name] = from_file(metric, result.outputs)
+            else:
+                if metric.step not in result.logs:
+                    raise MetricNotFound(f"step {metric.step!r} did not run")
+                values[name] = from_log(metric, result.logs[metric.step])
+        except MetricNotFound as exc:
+            missing[name] = f"{result.label}: {exc}"
+    values.update(_baseline_values(spec, result))
+    return values, missing
+
+
+def _baseline_values(spec: Spec, result: SeedResult) -> dict[str, float]:
+    """`run:` baselines' metrics, named `baseline:NAME` (not claims: audit evidence)."""
+    out: dict[str, float] = {}
+    for base in spec.audits.baseline if spec.audits else []:
+        step = f"baseline-{base.name}"
+        if base.run is None or step not in result.logs:
+            continue
+        try:
+            if base.metric_regex is not None:
+                metric = RegexMetric(regex=base.metric_regex, step=step)
+                out[f"baseline:{base.name}"] = from_log(metric, result.logs[step])
+            elif base.metric_file is not None and base.key and result.outputs is not None:
+                fm = FileMetric(file=base.metric_file.path, key=base.key, format="json")
+                out[f"baseline:{base.name}"] = from_file(fm, result.outputs)
+        except MetricNotFound:
+            continue
+    return out
+
+
+def judge_run(plan: Plan, results: Sequence[SeedResult], jobs: dict[str, Job],
+              recorder: Recorder, ctx: AuditContext) -> int:
+    """`jobs`: the run's jobs by label, as the containers ran them."""
+    spec = plan.spec
+    per_run = {r.label: extract(spec, r) for r in results}
+    recorder.data["runs"] = [{**run, "metrics": per_run[run["label"]][0],
+                              "missing": per_run[run["label"]][1]}
+                             for run in recorder.data.get("runs", [])]
+    failed = next((r for r in results if r.status != "ok" and jobs[r.label].required), None)
+    main = [r for r in results if jobs[r.label].kind == "main" and r.status == "ok"]
+    claims = _claims(spec, [per_run[r.label] for r in main])
+    recorder.data["claims"] = claims
+    recorder.data.update(analyse_extras(plan, results, jobs, per_run, recorder.folder, ctx))
+    if failed is not None:
+        recorder.finish("failed", int(ExitCode.RUN_FAILED), failed.reason)
+        return int(ExitCode.RUN_FAILED)
+    verdict, code = run_verdict(claims)
+    critical = any(f.get("severity") == "critical" for f in recorder.data.get("findings", []))
+    recorder.data["verdict"] = verdict
+    recorder.data["summary"] = verdict.replace("_", " ") + (
+        ", with critical findings" if critical else "")
+    recorder.finish("completed", int(code))
+    return int(code)
+
+
+def _claims(spec: Spec, runs: Sequence[tuple[dict[str, float], dict[str, str]]]
+            ) -> list[dict[str, Any]]:
+    out = []
+    for claim in spec.claims:
+        values = [v[claim.metric] for v, _ in runs if claim.metric in v]
+        missing = [m[claim.metric] for _, m in runs if claim.metric in m]
+        out.append(judge_claim(claim, values, missing, spec.statistics.confidence))
+    return out
+
