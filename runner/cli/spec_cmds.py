@@ -37,11 +37,19 @@ def validate(
 
 
 @handled
-def schema() -> int:
+def schema(
+    record: Annotated[bool, typer.Option(
+        "--record", help="the run record's schema instead (specs/record.schema.json)")] = False,
+) -> int:
     """Print the spec's JSON Schema (point your editor at specs/schema.json).
 
-    Example: `repro schema > specs/schema.json`
+    Example: `repro schema > specs/schema.json`; `repro schema --record`
     """
+    if record:
+        from runner.record.schema import record_schema_text
+
+        sys.stdout.write(record_schema_text())
+        return 0
     from runner.spec.schema import schema_text
 
     sys.stdout.write(schema_text())

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 
 from runner.core.plan import Plan
 from runner.errors import UsageError
+
+
+class JobKind(StrEnum):
+    MAIN = "main"  # a seed of the paper's own configuration: its failure ends the run
+    VARIANT = "variant"
+    PROBE = "probe"  # a seed run again, to compare (determinism)
+    CURVE = "curve"  # a learning-curve fraction of the data
+
+
+def run_label(seed: int, kind: JobKind = JobKind.MAIN, variant: str | None = None,
+              fraction: float | None = None) -> str:
+    """The one spelling of a job's key: its folder in the run and its key in the record."""
+    if kind is JobKind.VARIANT:
+        return f"variant-{variant}/seed-{seed}"
+    if kind is JobKind.PROBE:
+        return f"repeat/seed-{seed}"
+    if kind is JobKind.CURVE:
+        return f"fraction-{fraction:g}/seed-{seed}"
+    return f"seed-{seed}"
 
 
 @dataclass
@@ -25,14 +45,14 @@ class SeedRun:
 class Job:
     plan: Plan
     run: SeedRun
-    kind: str  # main | variant | probe | curve
+    kind: JobKind
     variant: str | None = None
     repeat: bool = False
 
     @property
     def required(self) -> bool:
         """A failed main seed ends the run; a failed extra run is recorded and skipped."""
-        return self.kind == "main"
+        return self.kind is JobKind.MAIN
 
 
 def _fraction_of_full(plan: Plan) -> float | None:
@@ -44,25 +64,29 @@ def schedule(plan: Plan, variants: list[str], repeat_seed: int | None,
              deadline: float | None) -> list[Job]:
     spec = plan.spec
     full = _fraction_of_full(plan)
-    jobs = [Job(plan, SeedRun(seed, f"seed-{seed}", full, deadline, fingerprint=(i == 0),
-                              baselines=True), "main")
+    jobs = [Job(plan, SeedRun(seed, run_label(seed), full, deadline, fingerprint=(i == 0),
+                              baselines=True), JobKind.MAIN)
             for i, seed in enumerate(spec.seeds)]
     for name in _variant_names(plan, variants):
         vplan = dataclasses.replace(plan, variant=name)
-        jobs += [Job(vplan, SeedRun(seed, f"variant-{name}/seed-{seed}", full, deadline),
-                     "variant", variant=name) for seed in spec.seeds]
+        jobs += [Job(vplan, SeedRun(seed, run_label(seed, JobKind.VARIANT, name), full,
+                                    deadline), JobKind.VARIANT, variant=name)
+                 for seed in spec.seeds]
     probe = repeat_seed if repeat_seed is not None else (
         spec.seeds[0] if spec.determinism_settings.probe else None)
     if probe is not None:
         if probe not in spec.seeds:
-            jobs.append(Job(plan, SeedRun(probe, f"seed-{probe}", full, deadline), "main"))
-        jobs.append(Job(plan, SeedRun(probe, f"repeat/seed-{probe}", full, deadline), "probe",
-                        repeat=True))
+            jobs.append(Job(plan, SeedRun(probe, run_label(probe), full, deadline),
+                            JobKind.MAIN))
+        jobs.append(Job(plan, SeedRun(probe, run_label(probe, JobKind.PROBE), full, deadline),
+                        JobKind.PROBE, repeat=True))
     if full is not None and spec.audits is not None and spec.audits.learning_curve:
         for fraction in spec.audits.learning_curve.fractions:
             if fraction < 1.0:
-                jobs += [Job(plan, SeedRun(seed, f"fraction-{fraction:g}/seed-{seed}", fraction,
-                                           deadline), "curve") for seed in spec.seeds]
+                jobs += [Job(plan, SeedRun(seed, run_label(seed, JobKind.CURVE,
+                                                         fraction=fraction),
+                                           fraction, deadline), JobKind.CURVE)
+                         for seed in spec.seeds]
     return jobs
 
 

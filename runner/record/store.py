@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from runner.errors import UsageError
+from pydantic import ValidationError
 
-RECORD_VERSION = 1
+from runner.errors import UsageError
+from runner.record.model import RECORD_VERSION, RunRecord, RunStatus
+
 RECORD_NAME = "record.json"
 
 
@@ -43,27 +45,27 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 class Recorder:
-    """Holds the record in memory and saves it whole after each change."""
+    """Holds a run's record and saves it whole after each change."""
 
-    def __init__(self, folder: Path, record: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, record: RunRecord) -> None:
         self.folder = folder
         self.path = folder / RECORD_NAME
-        self.data = {"record_version": RECORD_VERSION, **record}
+        self.record = record
         self._started = time.monotonic()
         self.save()
 
     def update(self, **fields: Any) -> None:
-        self.data.update(fields)
+        """Set top-level fields (validated: a dict becomes its typed part) and save."""
+        for name, value in fields.items():
+            setattr(self.record, name, value)
         self.save()
 
-    def finish(self, status: str, exit_code: int, reason: str | None = None) -> None:
-        self.data.update(status=status, exit_code=exit_code, reason=reason,
-                         finished=now_iso(),
-                         duration_seconds=round(time.monotonic() - self._started, 3))
-        self.save()
+    def finish(self, status: RunStatus, exit_code: int, reason: str | None = None) -> None:
+        self.update(status=status, exit_code=exit_code, reason=reason, finished=now_iso(),
+                    duration_seconds=round(time.monotonic() - self._started, 3))
 
     def save(self) -> None:
-        write_json_atomic(self.path, self.data)
+        write_json_atomic(self.path, self.record.to_json_data())
 
 
 def find_record(target: Path, runs_root: Path) -> Path:
@@ -83,12 +85,18 @@ def find_record(target: Path, runs_root: Path) -> Path:
                      hint=f"give a run folder, or a spec name with runs under {runs_root}")
 
 
-def load_record(path: Path) -> dict[str, Any]:
+def load_record(path: Path) -> RunRecord:
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"{path} is not a readable run record: {exc}") from None
-    if data.get("record_version") != RECORD_VERSION:
-        raise UsageError(f"{path} has record version {data.get('record_version')!r}; this "
+    version = data.get("record_version") if isinstance(data, dict) else None
+    if version != RECORD_VERSION:
+        raise UsageError(f"{path} has record version {version!r}; this "
                          f"repro reads version {RECORD_VERSION}")
-    return data
+    try:
+        return RunRecord.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"{path} is not a valid run record: {where}: {first['msg']}") from None

@@ -16,6 +16,7 @@ from typing import Any
 from runner.audits.findings import Finding, sort_findings
 from runner.core.metrics import PerRun, values_across
 from runner.core.plan import Plan
+from runner.core.schedule import Job, JobKind
 from runner.errors import ReproError
 from runner.run.steps import SeedResult
 from runner.spec.audits import AuditsSpec, BaselineSpec, FileRef
@@ -46,11 +47,11 @@ def _guard(name: str, audit: Callable[[], list[Finding]]) -> list[Finding]:
                         {"error": str(exc)})]
 
 
-def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Any], per_run: PerRun,
+def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Job], per_run: PerRun,
                folder: Path, ctx: AuditContext) -> list[dict[str, Any]]:
     audits = plan.spec.audits
     assert audits is not None
-    main = sorted((r for r in ok if jobs[r.label].kind == "main"), key=lambda r: r.seed)
+    main = sorted((r for r in ok if jobs[r.label].kind is JobKind.MAIN), key=lambda r: r.seed)
     if not main or main[0].outputs is None:
         return [Finding("audits", "warning", "no successful run to audit", {}).to_dict()]
     first = main[0].outputs
@@ -140,7 +141,7 @@ def _balance(audits: AuditsSpec, outputs: Path, main: Sequence[SeedResult], per_
         resolve(cb.file, outputs, ctx), cb.label, cb.predictions, reported or None, cb.threshold))
 
 
-def _curve(audits: AuditsSpec, ok: Sequence[SeedResult], jobs: dict[str, Any], per_run: PerRun,
+def _curve(audits: AuditsSpec, ok: Sequence[SeedResult], jobs: dict[str, Job], per_run: PerRun,
            folder: Path) -> list[Finding]:
     from runner.audits.curve import audit_learning_curve
 
@@ -150,7 +151,7 @@ def _curve(audits: AuditsSpec, ok: Sequence[SeedResult], jobs: dict[str, Any], p
     points: dict[float, list[float]] = {}
     for result in ok:
         job = jobs[result.label]
-        if job.kind in ("main", "curve") and lc.metric in per_run[result.label][0]:
+        if job.kind in (JobKind.MAIN, JobKind.CURVE) and lc.metric in per_run[result.label][0]:
             fraction = job.run.fraction if job.run.fraction is not None else 1.0
             points.setdefault(fraction, []).append(per_run[result.label][0][lc.metric])
     return _guard("learning_curve", lambda: audit_learning_curve(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from runner.core.gpu import GpuDecision
 from runner.edges.datastore import DataStore
 from runner.edges.engine import ContainerEngine
 from runner.edges.git_mirror import GitFetcher
+from runner.record.model import RunRecord
 from runner.record.store import Recorder
 from runner.run.observer import RunObserver
 from runner.spec.lockfile import Lock
@@ -44,7 +44,7 @@ class Edges:
 class Outcome:
     exit_code: int
     record_path: Path
-    record: dict[str, Any]
+    record: RunRecord
 
 
 @dataclass
@@ -64,7 +64,7 @@ class RunContext:
 
     @property
     def run_id(self) -> str:
-        return str(self.recorder.data["run_id"])
+        return self.recorder.record.run_id
 
     def need_engine(self) -> ContainerEngine:
         assert self.engine is not None, "the engine is connected in the first phase"

@@ -10,13 +10,13 @@ import functools
 import os
 import threading
 import time
-from typing import Any
 
 from runner.core.masking import mask_env
 from runner.core.plan import Plan
 from runner.core.sandbox import SandboxPolicy
 from runner.core.schedule import Job, schedule
 from runner.edges.engine import ContainerRequest, Mount
+from runner.record.model import RunEntry
 from runner.run.containers import Containers
 from runner.run.context import RunContext
 from runner.run.image_build import BuiltImage
@@ -58,7 +58,7 @@ def execute_jobs(ctx: RunContext, plan: Plan, built: BuiltImage, mounts: list[Mo
             containers.release(container, functools.partial(
                 copy_outputs, job.plan, engine, container, result.outputs))
             if result.container_fingerprint is not None:
-                recorder.data["fingerprint"]["container"] = result.container_fingerprint
+                recorder.record.fingerprint["container"] = result.container_fingerprint
             results.append(result)
             recorder.update(runs=[_result_record(r, j)
                                   for r, j in zip(results, jobs, strict=False)])
@@ -103,7 +103,8 @@ def _prewarm(audits: bool) -> None:
         importlib.import_module(name)
 
 
-def _result_record(result: SeedResult, job: Job) -> dict[str, Any]:
-    return {"label": result.label, "seed": result.seed, "variant": job.variant,
-            "fraction": job.run.fraction, "repeat": job.repeat, "status": result.status,
-            "reason": result.reason, "steps": result.steps}
+def _result_record(result: SeedResult, job: Job) -> RunEntry:
+    return RunEntry.model_validate({
+        "label": result.label, "seed": result.seed, "variant": job.variant,
+        "fraction": job.run.fraction, "repeat": job.repeat, "status": result.status,
+        "reason": result.reason, "steps": result.steps})

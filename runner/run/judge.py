@@ -1,20 +1,32 @@
-"""After the containers: metrics per run, claim verdicts, variants, probe, audits, record."""
+"""After the containers: metrics per run, claim verdicts, variants, probe, audits, record.
+
+`judge_metrics` is the pure part (literal metric values in, claims and a verdict out), so
+it is tested without an engine; `judge_run` gathers the values and writes the record.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from runner.core.claims import judge_claim, run_verdict
-from runner.core.metrics import MetricNotFound, from_file, from_log
+from runner.core.metrics import MetricNotFound, PerRun, from_file, from_log
 from runner.core.plan import Plan
-from runner.core.schedule import Job
+from runner.core.schedule import Job, JobKind
 from runner.errors import ExitCode
+from runner.record.model import ClaimResult, RunStatus, RunVerdict
 from runner.record.store import Recorder
 from runner.run.audits_in_run import AuditContext
 from runner.run.steps import SeedResult
 from runner.run.variants import analyse_extras
 from runner.spec.models import FileMetric, RegexMetric, Spec
+
+
+@dataclass(frozen=True)
+class Judgement:
+    claims: list[ClaimResult]
+    verdict: RunVerdict
+    exit_code: ExitCode
 
 
 def extract(spec: Spec, result: SeedResult) -> tuple[dict[str, float], dict[str, str]]:
@@ -56,37 +68,36 @@ def _baseline_values(spec: Spec, result: SeedResult) -> dict[str, float]:
     return out
 
 
+def judge_metrics(spec: Spec, main_runs: Sequence[tuple[dict[str, float], dict[str, str]]]
+                  ) -> Judgement:
+    """Each claim over the main configuration's runs (values and missing reasons per run)."""
+    claims = []
+    for claim in spec.claims:
+        values = [v[claim.metric] for v, _ in main_runs if claim.metric in v]
+        missing = [m[claim.metric] for _, m in main_runs if claim.metric in m]
+        claims.append(judge_claim(claim, values, missing, spec.statistics.confidence))
+    verdict, code = run_verdict(claims)
+    return Judgement(claims, verdict, code)
+
+
 def judge_run(plan: Plan, results: Sequence[SeedResult], jobs: dict[str, Job],
               recorder: Recorder, ctx: AuditContext) -> int:
     """`jobs`: the run's jobs by label, as the containers ran them."""
-    spec = plan.spec
-    per_run = {r.label: extract(spec, r) for r in results}
-    recorder.data["runs"] = [{**run, "metrics": per_run[run["label"]][0],
-                              "missing": per_run[run["label"]][1]}
-                             for run in recorder.data.get("runs", [])]
+    spec, record = plan.spec, recorder.record
+    per_run: PerRun = {r.label: extract(spec, r) for r in results}
+    for entry in record.runs:
+        entry.metrics, entry.missing = per_run[entry.label]
     failed = next((r for r in results if r.status != "ok" and jobs[r.label].required), None)
-    main = [r for r in results if jobs[r.label].kind == "main" and r.status == "ok"]
-    claims = _claims(spec, [per_run[r.label] for r in main])
-    recorder.data["claims"] = claims
-    recorder.data.update(analyse_extras(plan, results, jobs, per_run, recorder.folder, ctx))
+    main = [per_run[r.label] for r in results
+            if jobs[r.label].kind is JobKind.MAIN and r.status == "ok"]
+    judgement = judge_metrics(spec, main)
+    extras = analyse_extras(plan, results, jobs, per_run, recorder.folder, ctx)
+    recorder.update(claims=judgement.claims, **extras)
     if failed is not None:
-        recorder.finish("failed", int(ExitCode.RUN_FAILED), failed.reason)
+        recorder.finish(RunStatus.FAILED, int(ExitCode.RUN_FAILED), failed.reason)
         return int(ExitCode.RUN_FAILED)
-    verdict, code = run_verdict(claims)
-    critical = any(f.get("severity") == "critical" for f in recorder.data.get("findings", []))
-    recorder.data["verdict"] = verdict
-    recorder.data["summary"] = verdict.replace("_", " ") + (
-        ", with critical findings" if critical else "")
-    recorder.finish("completed", int(code))
-    return int(code)
-
-
-def _claims(spec: Spec, runs: Sequence[tuple[dict[str, float], dict[str, str]]]
-            ) -> list[dict[str, Any]]:
-    out = []
-    for claim in spec.claims:
-        values = [v[claim.metric] for v, _ in runs if claim.metric in v]
-        missing = [m[claim.metric] for _, m in runs if claim.metric in m]
-        out.append(judge_claim(claim, values, missing, spec.statistics.confidence))
-    return out
-
+    critical = record.critical_findings > 0
+    recorder.update(verdict=judgement.verdict, summary=judgement.verdict.replace("_", " ") + (
+        ", with critical findings" if critical else ""))
+    recorder.finish(RunStatus.COMPLETED, int(judgement.exit_code))
+    return int(judgement.exit_code)

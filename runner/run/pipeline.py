@@ -13,7 +13,6 @@ import signal
 import tempfile
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from runner import __version__
 from runner.core.gpu import decide
@@ -23,6 +22,7 @@ from runner.edges.git_mirror import Source
 from runner.edges.pip_resolve import read_requirements
 from runner.edges.source import materialise, pin, source_ref
 from runner.errors import ExitCode, ReproError, RunFailed
+from runner.record.model import RunRecord, RunStatus
 from runner.record.store import Recorder, new_run_dir, now_iso
 from runner.run.context import Edges, Outcome, RunContext, RunOptions
 from runner.run.jobs import execute_jobs
@@ -56,20 +56,22 @@ def run_spec(spec_path: Path, options: RunOptions, edges: Edges,
     try:
         code = _run(ctx)
     except KeyboardInterrupt:
-        recorder.finish("interrupted", int(ExitCode.INTERRUPTED), "interrupted (Ctrl-C or SIGTERM)")
+        recorder.finish(RunStatus.INTERRUPTED, int(ExitCode.INTERRUPTED),
+                        "interrupted (Ctrl-C or SIGTERM)")
         raise
     except ReproError as exc:
-        recorder.finish("failed", int(exc.exit_code), str(exc))
+        recorder.finish(RunStatus.FAILED, int(exc.exit_code), str(exc))
         exc.record_path = recorder.path
         raise
     except Exception as exc:
-        recorder.finish("failed", int(ExitCode.BUG), f"internal error: {type(exc).__name__}: {exc}")
+        recorder.finish(RunStatus.FAILED, int(ExitCode.BUG),
+                        f"internal error: {type(exc).__name__}: {exc}")
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if in_main:
             signal.signal(signal.SIGTERM, previous)
-    return Outcome(code, recorder.path, recorder.data)
+    return Outcome(code, recorder.path, recorder.record)
 
 
 def _is_main_thread() -> bool:
@@ -78,8 +80,8 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _initial_record(spec: Spec, spec_path: Path, run_id: str, opts: RunOptions) -> dict[str, Any]:
-    return {
+def _initial_record(spec: Spec, spec_path: Path, run_id: str, opts: RunOptions) -> RunRecord:
+    return RunRecord.model_validate({
         "run_id": run_id, "status": "running", "started": now_iso(), "runner_version": __version__,
         "spec": {"name": spec.name, "path": str(spec_path),
                  "sha256": hashlib.sha256(spec_path.read_bytes()).hexdigest()},
@@ -89,7 +91,7 @@ def _initial_record(spec: Spec, spec_path: Path, run_id: str, opts: RunOptions) 
                     "repo_override": opts.repo is not None,
                     "allow_mutable_ref": opts.allow_mutable_ref},
         "seeds": list(spec.seeds),
-    }
+    })
 
 
 def _run(ctx: RunContext) -> int:

@@ -6,6 +6,7 @@ import pytest
 
 from runner.core.claims import judge_claim, run_verdict
 from runner.errors import ExitCode
+from runner.record.model import Verdict
 from runner.spec.models import Claim
 
 
@@ -22,63 +23,64 @@ def claim(**kw: object) -> Claim:
 )
 def test_verdicts(values: list[float], verdict: str) -> None:
     result = judge_claim(claim(), values, [], 0.95)
-    assert result["verdict"] == verdict
-    assert result["n"] == len(values) and result["values"] == values
-    assert result["single_run"] == (len(values) == 1)
+    assert result.verdict == verdict
+    assert result.n == len(values) and result.values == values
+    assert result.single_run == (len(values) == 1)
 
 
 def test_lower_is_better_flips_exceeded() -> None:
-    assert judge_claim(claim(higher_is_better=False), [0.5], [], 0.95)["verdict"] == "exceeded"
+    assert judge_claim(claim(higher_is_better=False), [0.5], [], 0.95).verdict == "exceeded"
     assert judge_claim(claim(higher_is_better=False), [0.99], [],
-                       0.95)["verdict"] == "not_reproduced"
+                       0.95).verdict == "not_reproduced"
 
 
 def test_two_sided_claim_is_never_exceeded() -> None:
     assert judge_claim(claim(higher_is_better=None), [0.99], [],
-                       0.95)["verdict"] == "not_reproduced"
+                       0.95).verdict == "not_reproduced"
 
 
 def test_relative_tolerance_is_applied_to_the_claimed_value() -> None:
     c = claim(value=200.0, tolerance="2%")
     result = judge_claim(c, [196.5], [], 0.95)
-    assert result["tolerance"] == pytest.approx(4.0)
-    assert result["tolerance_as_written"] == "2%"
-    assert result["verdict"] == "reproduced"
-    assert judge_claim(c, [195.0], [], 0.95)["verdict"] == "not_reproduced"
+    assert result.tolerance == pytest.approx(4.0)
+    assert result.tolerance_as_written == "2%"
+    assert result.verdict == "reproduced"
+    assert judge_claim(c, [195.0], [], 0.95).verdict == "not_reproduced"
 
 
 def test_missing_when_no_value_with_the_reasons() -> None:
     result = judge_claim(claim(), [], ["seed-0: not found", "seed-1: not found",
                                        "seed-0: not found"], 0.95)
-    assert result["verdict"] == "missing"
-    assert result["explanation"] == "metric not produced: seed-0: not found; seed-1: not found"
-    assert judge_claim(claim(), [], [], 0.95)["explanation"] == "metric not produced: no value"
+    assert result.verdict == "missing"
+    assert result.explanation == "metric not produced: seed-0: not found; seed-1: not found"
+    assert judge_claim(claim(), [], [], 0.95).explanation == "metric not produced: no value"
 
 
 def test_some_seeds_missing_is_noted() -> None:
     result = judge_claim(claim(), [0.9, 0.9], ["seed-2: crashed"], 0.95)
-    assert result["verdict"] == "reproduced"
-    assert result["explanation"].endswith("(1 seed(s) without a value)")
+    assert result.verdict == "reproduced"
+    assert result.explanation.endswith("(1 seed(s) without a value)")
 
 
 def test_welch_against_the_paper_when_it_gives_std_and_n() -> None:
     result = judge_claim(claim(std=0.01, n=5), [0.90, 0.91, 0.92], [], 0.95)
-    welch = result["paper_vs_reproduction"]
-    assert welch["test"] == "Welch t" and welch["t"] > 0 and 0 < welch["p_value"] <= 1
-    assert "paper_vs_reproduction" not in judge_claim(claim(std=0.01), [0.9, 0.91], [], 0.95)
-    assert "paper_vs_reproduction" not in judge_claim(claim(std=0.01, n=5), [0.9], [], 0.95)
+    welch = result.paper_vs_reproduction
+    assert welch is not None
+    assert welch.test == "Welch t" and welch.t > 0 and 0 < welch.p_value <= 1
+    assert judge_claim(claim(std=0.01), [0.9, 0.91], [], 0.95).paper_vs_reproduction is None
+    assert judge_claim(claim(std=0.01, n=5), [0.9], [], 0.95).paper_vs_reproduction is None
 
 
 def test_paper_run_count_of_one_does_not_crash() -> None:
     result = judge_claim(claim(std=0.01, n=1), [0.899, 0.9, 0.901], [], 0.95)
-    assert result["verdict"] == "reproduced" and "paper_vs_reproduction" not in result
+    assert result.verdict == "reproduced" and result.paper_vs_reproduction is None
 
 
 def test_interval_fields_for_several_seeds() -> None:
     result = judge_claim(claim(), [0.899, 0.9, 0.901], [], 0.95)
-    assert result["ci_low"] < result["mean"] < result["ci_high"]
-    assert result["band"] == [pytest.approx(0.89), pytest.approx(0.91)]
-    assert result["difference"] == pytest.approx(0.0)
+    assert result.ci_low < result.mean < result.ci_high
+    assert result.band == [pytest.approx(0.89), pytest.approx(0.91)]
+    assert result.difference == pytest.approx(0.0)
 
 
 @pytest.mark.parametrize(
@@ -92,4 +94,6 @@ def test_interval_fields_for_several_seeds() -> None:
      (["exceeded", "not_reproduced"], ("not_reproduced", ExitCode.NOT_REPRODUCED))],
 )
 def test_run_verdict(verdicts: list[str], expected: tuple[str, ExitCode]) -> None:
-    assert run_verdict([{"verdict": v} for v in verdicts]) == expected
+    claims = [judge_claim(claim(), [], [], 0.95).model_copy(update={"verdict": Verdict(v)})
+              for v in verdicts]
+    assert run_verdict(claims) == expected
