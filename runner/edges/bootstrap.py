@@ -8,6 +8,7 @@ from rich.console import Console
 
 from runner.edges.base_images import build_rootfs_tar, debian_mirror, load_recipe, new_workdir
 from runner.edges.docker_engine import DockerEngine
+from runner.errors import InfraError
 
 
 def bootstrap(recipe_name: str, mirror: str | None, force: bool, out: Console) -> int:
@@ -27,5 +28,9 @@ def bootstrap(recipe_name: str, mirror: str | None, force: bool, out: Console) -
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     code, output = engine.run_once(recipe.tag, ["python3", "--version"])
-    out.print(f"imported {recipe.tag} ({image_id[:19]}): {output.strip()} (exit {code})")
-    return 0 if code == 0 else 4
+    if code != 0:
+        raise InfraError(f"imported {recipe.tag} ({image_id[:19]}) but its python3 does not "
+                         f"run (exit {code}): {output.strip()[-200:]}",
+                         hint="check the recipe's `include:` list; --force rebuilds")
+    out.print(f"imported {recipe.tag} ({image_id[:19]}): {output.strip()}")
+    return 0
