@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from runner.cli import app
@@ -84,3 +85,19 @@ def test_plan_refuses_a_corrupt_lock(tmp_path: Path) -> None:
     (tmp_path / "aftershock.lock.yaml").write_text("{broken")
     result = runner.invoke(app, ["plan", str(spec)])
     assert result.exit_code == 2 and "not a valid lock file" in result.stderr
+
+
+def test_plan_prints_the_same_tag_with_or_without_a_ca_bundle(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A lab behind a TLS proxy and one without must share one image (README's promise).
+    bundle = tmp_path / "ca.crt"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    tags = []
+    for value in ("none", str(bundle)):
+        monkeypatch.setenv("REPRO_TRUST_CA", value)
+        result = runner.invoke(app, ["plan", "--json", str(SPEC)])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout)
+        tags.append(summary["image_tag"])
+        assert ("build-ca.crt" in summary["dockerfile"]) is (value != "none")
+    assert tags[0] == tags[1]
