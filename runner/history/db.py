@@ -34,6 +34,10 @@ def make_engine(url: str) -> Engine:
         raise UsageError(f"history URL {masked(url)!r} is not valid: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite(parsed.database)
+    if parsed.drivername == "postgresql":
+        # The plain scheme means psycopg 3, the driver of `repro[postgres]`, whatever the
+        # SQLAlchemy version's own default (psycopg2 before 2.1).
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         return create_engine(parsed, pool_pre_ping=True,
                              connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
