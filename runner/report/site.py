@@ -13,6 +13,8 @@ on a machine with no network.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -24,7 +26,6 @@ from runner.errors import InfraError, UsageError
 from runner.history.store import HistoryStore, RunRow, open_store
 from runner.history.summary import parse_time
 from runner.record.model import RunRecord
-from runner.record.store import write_json_atomic
 from runner.report.evidence import copy_evidence
 from runner.report.pages import (
     SpecPage,
@@ -48,15 +49,28 @@ def write_site(out_dir: Path, history_url: str | None = None) -> Path:
     _check_target(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    previous = out_dir if _same_version(out_dir) else None
     try:
         with open_store(history_url) as store:
-            _build(store, build)
-        (build / MARKER).write_text(f"written by repro {__version__}\n", encoding="utf-8")
+            _build(store, build, previous)
+        (build / MARKER).write_text(_stamp(), encoding="utf-8")
         _swap(build, out_dir)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
     return out_dir / "index.html"
+
+
+def _stamp() -> str:
+    return f"written by repro {__version__}\n"
+
+
+def _same_version(out_dir: Path) -> bool:
+    """An earlier report by this repro: its run pages can be reused when unchanged."""
+    try:
+        return (out_dir / MARKER).read_text(encoding="utf-8") == _stamp()
+    except OSError:
+        return False
 
 
 def _check_target(out_dir: Path) -> None:
@@ -79,7 +93,7 @@ def _swap(build: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _build(store: HistoryStore, root: Path) -> None:
+def _build(store: HistoryStore, root: Path, previous: Path | None) -> None:
     env = _templates()
     common = {"version": __version__,
               "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
@@ -89,34 +103,49 @@ def _build(store: HistoryStore, root: Path) -> None:
         by_spec.setdefault(row.spec_name, []).append(row)
     entries = []
     for name, rows in by_spec.items():
-        page = _write_spec(env, store, root, name, rows, common)
+        page = _write_spec(env, store, (root, previous), name, rows, common)
         entries.append(index_entry(page))
     drifted = [e for e in entries if e["flags"]]
     _render(env, "index.html.j2", root / "index.html", specs=entries, drifted=drifted,
             total=len(all_rows), root="", **common)
 
 
-def _write_spec(env: Environment, store: HistoryStore, root: Path, name: str,
-                rows: list[RunRow], common: dict[str, Any]) -> SpecPage:
+def _write_spec(env: Environment, store: HistoryStore, roots: tuple[Path, Path | None],
+                name: str, rows: list[RunRow], common: dict[str, Any]) -> SpecPage:
     """The spec's run pages, then its own page; its records are dropped afterwards."""
+    root, previous = roots
     records: dict[str, RunRecord] = {}
     for row in rows:
         record, folder = store.load(row.run_id)
         records[row.run_id] = record
-        page_dir = root / "run" / file_name(row.run_id)
-        page_dir.mkdir(parents=True)
-        write_json_atomic(page_dir / "record.json", record.to_json_data())
-        local = Path(folder) if folder and Path(folder).is_dir() else None
-        logs = copy_evidence(record, local, page_dir)
-        _render(env, "run.html.j2", page_dir / "index.html", root="../../",
-                spec_file=file_name(name), have_folder=local is not None,
-                **run_context(record, logs), **common)
+        _write_run(env, record, folder, (root, previous), file_name(name), common)
     page = spec_page(name, rows, records)
     plots = [(m, metric_figure(name, m, rows)) for m in page.metrics]
     _render(env, "spec.html.j2", root / "spec" / f"{file_name(name)}.html", root="../",
             page=page, plots=[(m, p) for m, p in plots if p is not None],
             timeline=timeline(rows), **common)
     return page
+
+
+def _write_run(env: Environment, record: RunRecord, folder: str | None,
+               roots: tuple[Path, Path | None], spec_file: str, common: dict[str, Any]) -> None:
+    """A run's page, record and logs; copied from the previous report when the record is
+    the same (a nightly report then draws only the new runs' plots)."""
+    root, previous = roots
+    page_dir = root / "run" / file_name(record.run_id)
+    text = json.dumps(record.to_json_data(), indent=2, default=str) + "\n"
+    if previous is not None:
+        old = previous / "run" / file_name(record.run_id)
+        with contextlib.suppress(OSError):
+            if (old / "record.json").read_text(encoding="utf-8") == text:
+                shutil.copytree(old, page_dir)
+                return
+    page_dir.mkdir(parents=True)
+    (page_dir / "record.json").write_text(text, encoding="utf-8")
+    local = Path(folder) if folder and Path(folder).is_dir() else None
+    logs = copy_evidence(record, local, page_dir)
+    _render(env, "run.html.j2", page_dir / "index.html", root="../../", spec_file=spec_file,
+            have_folder=local is not None, **run_context(record, logs), **common)
 
 
 def _templates() -> Environment:

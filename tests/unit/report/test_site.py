@@ -89,3 +89,23 @@ def test_logs_outside_the_run_folder_are_never_copied(tmp_path: Path) -> None:
     assert not any("do not publish" in p.read_text(errors="replace")
                    for p in site.rglob("*") if p.is_file())
     assert (site / "run/20250301T030000Z-8950ab/logs/seed-1/train.log").is_file()
+
+
+def test_unchanged_run_pages_are_reused_and_changed_ones_redrawn(tmp_path: Path) -> None:
+    url = _history(tmp_path)
+    site = tmp_path / "site"
+    write_site(site, url)
+    pages = sorted((site / "run").glob("*/index.html"))
+    for page in pages:
+        page.write_text(page.read_text() + "<!-- from the first report -->")
+    changed = make_record("tiny", 1, values=[0.8, 0.8], verdict="not_reproduced")
+    changed["summary"] = "re-judged"
+    write_run(tmp_path / "runs", changed)
+    with open_store(url) as store:
+        import_folders(store, [tmp_path / "runs"])
+
+    write_site(site, url)
+
+    kept, redrawn = (p.read_text() for p in pages)
+    assert kept.endswith("<!-- from the first report -->")
+    assert "from the first report" not in redrawn and "re-judged" in redrawn
