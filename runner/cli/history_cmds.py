@@ -41,6 +41,7 @@ def history_show(
 
     Example: `repro history aftershock-mini --last 5`
     """
+    from runner.errors import UsageError
     from runner.history.store import open_store
     from runner.history.views import history_table, row_json
 
@@ -48,8 +49,8 @@ def history_show(
         rows = store.runs(spec=name, last=last)
         where = store.where
     if name is not None and not rows:
-        err.print(f"no runs of {name} in the history at {where}", highlight=False)
-        return 2
+        raise UsageError(f"no runs of {name} in the history at {where}",
+                         hint="`repro history` lists every spec it holds")
     by_spec: dict[str, list[Any]] = {}
     for row in rows:
         by_spec.setdefault(row.spec_name, []).append(row)
