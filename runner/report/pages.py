@@ -43,8 +43,11 @@ def figure(svg: str, series: Sequence[str]) -> dict[str, Any]:
 
 def metric_figure(spec: str, metric: str, rows: Sequence[RunRow],
                   small: bool = False) -> dict[str, Any] | None:
-    points = [Point(r.started.strftime("%m-%d %H:%M"), r.metrics[metric])
-              for r in rows if metric in r.metrics and r.metrics[metric].mean is not None]
+    shown = [r for r in rows if metric in r.metrics and r.metrics[metric].mean is not None]
+    labels = [r.started.strftime("%m-%d %H:%M") for r in shown]
+    if len(set(labels)) < len(labels):  # runs minutes apart: tell them apart by the second
+        labels = [r.started.strftime("%m-%d %H:%M:%S") for r in shown]
+    points = [Point(label, r.metrics[metric]) for label, r in zip(labels, shown, strict=True)]
     if not points:
         return None
     series = ["runs", "intervals"] + (["claim-band", "claim"] if claim_of(points) else [])
