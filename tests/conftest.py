@@ -22,6 +22,19 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every run a test finishes goes to a history of this session, never the user's."""
+    previous = os.environ.get("REPRO_HISTORY")
+    path = tmp_path_factory.mktemp("history") / "history.sqlite"
+    os.environ["REPRO_HISTORY"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("REPRO_HISTORY", None)
+    else:
+        os.environ["REPRO_HISTORY"] = previous
+
+
 @pytest.fixture(scope="session")
 def docker_client() -> Iterator[object]:
     """A live Docker Engine: skip locally without one, fail under CI."""

@@ -3,7 +3,7 @@
 DeVries et al. trained on 4.7 million rows; 1,500 gave the same AUC. This audit takes the
 metric per data fraction (several seeds each), finds the smallest fraction whose mean reaches
 95% of the full-data mean (the largest fraction given counts as "full"), and draws the curve
-as a hand-written SVG so that repro needs no plotting library.
+with matplotlib as an SVG file next to the record (matplotlib is imported only then).
 
 For a lower-is-better metric (rmse), "reaches 95%" means mean <= full / 0.95.
 """
@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from runner.audits.findings import Finding, Severity
-from runner.audits.svg import line_plot_svg
 from runner.errors import UsageError
 
 AUDIT = "learning_curve"
@@ -78,6 +77,8 @@ def _write_plot(
     means: dict[float, float],
     target: float,
 ) -> None:
+    from runner.audits.plot import line_plot_svg
+
     seeds = [(f, float(v)) for f in means for v in points[f]]
     svg = line_plot_svg(
         title=f"Learning curve: {metric} by fraction of training data",

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from runner.cli.base import MutableOpt, RepoOpt, SpecArg, handled, out
+from runner.cli.base import MutableOpt, RepoOpt, SpecArg, err, handled, out
+from runner.errors import ReproError
 
 
 @handled
@@ -39,11 +41,26 @@ def run(
     options = run_options(runs_dir=runs_dir, repo=repo, allow_mutable_ref=allow_mutable_ref,
                           rebuild=rebuild, allow_no_gpu=allow_no_gpu, variants=variants,
                           repeat_seed=repeat_seed, trust_ca=trust_ca, quiet=quiet)
-    with LiveView(out, total=1, echo_logs=not quiet) as view:
-        outcome = run_spec(spec, options, local_edges(), view)
+    try:
+        with LiveView(out, total=1, echo_logs=not quiet) as view:
+            outcome = run_spec(spec, options, local_edges(), view)
+    except ReproError as exc:  # the run failed, with a record: it is history too
+        if isinstance(exc.record_path, Path):
+            _add_to_history(exc.record_path)
+        raise
     show_record(load_record(outcome.record_path), out)
     out.print(f"record: {outcome.record_path}")
+    _add_to_history(outcome.record_path)
     return outcome.exit_code
+
+
+def _add_to_history(record_path: Path) -> None:
+    """A history that cannot be written is a warning: the run and its record stand."""
+    from runner.history.ingest import add_to_history
+
+    problem = add_to_history(record_path)
+    if problem is not None:
+        err.print(f"[yellow]warning:[/yellow] {escape(problem)}")
 
 
 @handled

@@ -35,6 +35,7 @@ def _cpu_model() -> str:
 
 def host_fingerprint(engine_info: EngineInfo | None) -> dict[str, Any]:
     return {
+        "hostname": platform.node(),  # which machine of a lab's shared history ran it
         "cpu": _safe(lambda: {"model": _cpu_model(), "logical": psutil.cpu_count(),
                               "physical": psutil.cpu_count(logical=False)}),
         "memory_bytes": _safe(lambda: psutil.virtual_memory().total),
