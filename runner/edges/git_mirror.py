@@ -6,7 +6,6 @@ A local folder (`repo.path`) is snapshotted by a content hash instead and marked
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -20,6 +19,7 @@ if TYPE_CHECKING:  # GitPython costs 0.13 s to import; a `repo.path` run never n
     import git
 
 from runner.core.masking import mask_url
+from runner.edges.locks import mirror_lock
 from runner.errors import ExitCode, InfraError, ReproError
 
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".venv"}
@@ -82,8 +82,8 @@ class GitFetcher:
 
         path = self.mirror_path(url)
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(str(path) + ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        # One clone or fetch per mirror: two runs of one paper must not fetch into it at once.
+        with mirror_lock(path):
             repo = git.Repo.init(path, bare=True) if not path.exists() else git.Repo(path)
             try:
                 yield repo
