@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from runner.cli.base import handled, out
+from runner.cli.base import JsonOpt, handled, out
 
 
 @handled
@@ -36,6 +36,29 @@ def new(
     return 0
 
 
+@handled
+def doctor(json_out: JsonOpt = False) -> int:
+    """Check this host for runs: engine, storage, disk, cgroup limits, GPUs, folders, CA, Ray.
+
+    Each failing check says how to fix it. Exit 0 when everything a run needs works, 1
+    otherwise (GPU checks only warn: specs without GPUs do not need them).
+    Example: `repro doctor`, `repro doctor --json`
+    """
+    import json
+
+    from runner.edges.base_images import load_recipe
+    from runner.onboard.doctor import run_checks
+    from runner.present.doctor_view import show_doctor
+    from runner.run.local import docker_engine
+
+    result = run_checks(docker_engine, load_recipe("debian-python").tag)
+    if json_out:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        show_doctor(result.checks, result.ok, out)
+    return 0 if result.ok else 1
+
+
 def register(app: typer.Typer) -> None:
-    for command in (new,):
+    for command in (new, doctor):
         app.command()(command)
