@@ -18,6 +18,7 @@ from pathlib import Path
 
 from runner.core.masking import mask_url
 from runner.edges.git_mirror import tree_hash
+from runner.edges.locks import data_lock
 from runner.errors import InfraError, RunFailed
 from runner.spec.models import Data
 
@@ -50,7 +51,12 @@ class DataStore:
         assert data.url is not None
         if expected and (hit := self.cached(expected)):
             return hit
-        return self._download(data.url, expected, progress)
+        # One download per checksum (per URL while none is known): a second run of the same
+        # paper waits, then finds the bytes cached.
+        with data_lock(expected or data.url):
+            if expected and (hit := self.cached(expected)):
+                return hit
+            return self._download(data.url, expected, progress)
 
     def manual(self, data: Data) -> Path:
         folder = self.manual_root / data.name

@@ -68,7 +68,8 @@ class DockerEngine:
         gpu, why = _gpu_support(runtimes)
         return EngineInfo("docker", version.get("Version", "?"), version.get("ApiVersion", "?"),
                           info.get("OperatingSystem", "?"), info.get("KernelVersion", "?"),
-                          runtimes, gpu, why)
+                          runtimes, gpu, why, str(info.get("Driver", "")),
+                          str(info.get("DockerRootDir", "")), str(info.get("CgroupVersion", "")))
 
     def image(self, ref: str) -> ImageInfo | None:
         try:

@@ -24,6 +24,9 @@ class EngineInfo:
     runtimes: list[str]
     gpu_support: bool
     gpu_support_reason: str
+    storage_driver: str = ""
+    root_dir: str = ""  # the engine's data folder (images, containers), on the engine's host
+    cgroup_version: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ A local folder (`repo.path`) is snapshotted by a content hash instead and marked
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -20,6 +19,7 @@ if TYPE_CHECKING:  # GitPython costs 0.13 s to import; a `repo.path` run never n
     import git
 
 from runner.core.masking import mask_url
+from runner.edges.locks import mirror_lock
 from runner.errors import ExitCode, InfraError, ReproError
 
 SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".mypy_cache", ".venv"}
@@ -82,8 +82,8 @@ class GitFetcher:
 
         path = self.mirror_path(url)
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(str(path) + ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        # One clone or fetch per mirror: two runs of one paper must not fetch into it at once.
+        with mirror_lock(path):
             repo = git.Repo.init(path, bare=True) if not path.exists() else git.Repo(path)
             try:
                 yield repo
@@ -105,6 +105,23 @@ class GitFetcher:
             if name in (ref, f"refs/heads/{ref}", f"refs/tags/{ref}", f"refs/tags/{ref}^{{}}"):
                 return sha
         raise CommitNotFound(f"{mask_url(url)} has no branch or tag named {ref!r}")
+
+    def full_sha(self, url: str, ref: str) -> str:
+        """`ref` (HEAD, a branch, a tag or an abbreviated SHA) as a full commit SHA."""
+        try:
+            return self.resolve(url, ref)
+        except CommitNotFound:
+            if not re.fullmatch(r"[0-9a-f]{4,39}", ref):
+                raise
+        import git
+
+        with self._locked(url) as mirror:  # an abbreviated SHA: only the history knows it
+            _fetch_all(mirror, url)
+            try:
+                return str(mirror.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}"))
+            except git.GitCommandError:
+                raise CommitNotFound(f"{mask_url(url)} has no commit, branch or tag {ref!r}",
+                                     ) from None
 
     def fetch(self, url: str, commit: str, dest: Path, submodules: bool = False) -> Source:
         """Check out `commit` into `dest` (created), fetching into the mirror only if needed."""
@@ -137,6 +154,12 @@ def _fetch_commit(mirror: git.Repo, url: str, commit: str) -> None:
         return
     except git.GitCommandError:
         pass
+    _fetch_all(mirror, url)
+
+
+def _fetch_all(mirror: git.Repo, url: str) -> None:
+    import git
+
     try:
         mirror.git.fetch(url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
     except git.GitCommandError as exc:

@@ -16,6 +16,7 @@ from runner.core.plan import Plan
 from runner.core.render import LOCK_REQS
 from runner.edges.engine import ContainerEngine
 from runner.edges.git_mirror import SKIP_DIRS
+from runner.edges.locks import build_lock
 from runner.settings import proxy_build_args
 
 
@@ -61,7 +62,20 @@ def build_or_reuse(
     if existing is not None and not rebuild:
         return BuiltImage(plan.tag, existing.id, True, time.monotonic() - started,
                           "an image with the same content hash exists")
-    reason = "--rebuild was given" if existing is not None else _why_new(plan, engine)
+    # One build per cache key on this host: runs of the same new spec started together
+    # wait for the first one's build and reuse its image.
+    with build_lock(plan.tag, lambda: on_log(
+            f"waiting for another repro building {plan.tag}")) as waited:
+        if waited and (done := engine.image(plan.tag)) is not None:
+            return BuiltImage(plan.tag, done.id, True, time.monotonic() - started,
+                              "built by another repro run while this one waited")
+        return _build(plan, checkout, engine, ca_bundle, on_log, rebuild, started,
+                      "--rebuild was given" if existing is not None else _why_new(plan, engine))
+
+
+def _build(plan: Plan, checkout: Path, engine: ContainerEngine, ca_bundle: Path | None,
+           on_log: Callable[[str], None], rebuild: bool, started: float, reason: str,
+           ) -> BuiltImage:
     on_log(f"building {plan.tag}: {reason}")
     folder = Path(tempfile.mkdtemp(prefix="repro-build-"))
     try:
@@ -90,6 +104,9 @@ def build_paper_image(spec_name: str, dockerfile: str, source_id: str, checkout:
     existing = engine.image(tag)
     if existing is not None:
         return existing.id
-    on_log(f"building the paper's own {dockerfile} as {tag}")
-    return engine.build(checkout, tag, {MANAGED_LABEL: "true"}, proxy_build_args(), on_log,
-                        dockerfile=dockerfile)
+    with build_lock(tag, lambda: on_log(f"waiting for another repro building {tag}")):
+        if (done := engine.image(tag)) is not None:
+            return done.id
+        on_log(f"building the paper's own {dockerfile} as {tag}")
+        return engine.build(checkout, tag, {MANAGED_LABEL: "true"}, proxy_build_args(), on_log,
+                            dockerfile=dockerfile)

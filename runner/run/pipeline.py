@@ -102,7 +102,7 @@ def _run(ctx: RunContext) -> int:
     info = engine.info()
     engine.remove_stale("org.repro.managed=true")
     ctx.gpu = decide(spec.resources.gpus, info.gpu_support, info.gpu_support_reason,
-                     ctx.options.allow_no_gpu)
+                     ctx.options.allow_no_gpu, assigned=ctx.options.gpu_ids)
     recorder.update(fingerprint={"host": host_fingerprint(info)}, gpu=ctx.gpu.record())
     source = _fetch(ctx)
     assert source.checkout is not None

@@ -1,0 +1,64 @@
+"""`repro new`, `doctor`, `shell`, `fetch`: a new lab member's first hour (runner/onboard/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from runner.cli.base import JsonOpt, handled, out
+
+
+@handled
+def new(
+    repo: Annotated[str, typer.Argument(help="a git URL, or the path of a local clone")],
+    commit: Annotated[str | None, typer.Option(
+        "--commit", help="a branch, tag or SHA to pin (default: HEAD)")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="the spec file to write (default: NAME.yaml)")] = None,
+    force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
+) -> int:
+    """Draft a commented spec from a repository: environment, Python, steps, metrics.
+
+    Guesses are marked `# guess:`; unknowns are `TODO` values that `repro validate` lists.
+    Example: `repro new https://github.com/phoebemrdevries/Learning-aftershock-location-patterns`
+    """
+    from runner.onboard.new import new_spec
+
+    result = new_spec(repo, commit, output, force)
+    count = len(result.todos)
+    out.print(f"wrote {result.path} (commit {result.commit}); {count} TODO"
+              f"{'s' if count != 1 else ''} to fill in (`repro validate {result.path}` "
+              "lists them again):", highlight=False)
+    for todo in result.todos:
+        out.print(f"  {todo}", markup=False, highlight=False)
+    return 0
+
+
+@handled
+def doctor(json_out: JsonOpt = False) -> int:
+    """Check this host for runs: engine, storage, disk, cgroup limits, GPUs, folders, CA, Ray.
+
+    Each failing check says how to fix it. Exit 0 when everything a run needs works, 1
+    otherwise (GPU checks only warn: specs without GPUs do not need them).
+    Example: `repro doctor`, `repro doctor --json`
+    """
+    import json
+
+    from runner.edges.base_images import load_recipe
+    from runner.onboard.doctor import run_checks
+    from runner.present.doctor_view import show_doctor
+    from runner.run.local import docker_engine
+
+    result = run_checks(docker_engine, load_recipe("debian-python").tag)
+    if json_out:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        show_doctor(result.checks, result.ok, out)
+    return 0 if result.ok else 1
+
+
+def register(app: typer.Typer) -> None:
+    for command in (new, doctor):
+        app.command()(command)
