@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from runner.audits.code_env import EnvReader
-from runner.audits.code_flow import Leak, Scope, Shared
+from runner.audits.code_flow import Leak, Shared
 from runner.audits.code_parse import Parsed, find_sources, parse_file
+from runner.audits.code_stmts import Reader
 from runner.audits.findings import Finding
 from runner.errors import UsageError
 
@@ -39,7 +40,7 @@ _WHY = {
 def analyse(parsed: Parsed, env: Mapping[str, str] | None = None) -> list[Leak]:
     """All leaks in one parsed file, in the order of their fit, without repeats."""
     shared = Shared(EnvReader(env))
-    pending = [Scope(shared)]
+    pending = [Reader(shared)]
     top = pending[0]
     top.run(parsed.tree.body)
     while pending:
@@ -47,7 +48,7 @@ def analyse(parsed: Parsed, env: Mapping[str, str] | None = None) -> list[Leak]:
         if scope is not top:
             scope.run(scope.body)
         for func in scope.deferred:
-            child = Scope(shared, top.state, top.classes)
+            child = Reader(shared, top.state, top.classes)
             child.body = _body_with_args(func)
             pending.append(child)
     unique = {(leak.fit.line, leak.split.line, leak.kind): leak for leak in shared.leaks}

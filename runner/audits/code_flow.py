@@ -123,15 +123,16 @@ class Scope:
         return _union([*(self.tags(a) for a in node.args[skip:]),
                        *(self.tags(k.value) for k in node.keywords)])
 
+    # Calls, operators and statements are read in `code_calls` and `code_stmts`
+    # (`code_stmts.Reader` fills these in), which keeps the modules free of import cycles.
     def _call(self, node: ast.Call) -> Tags:
-        from runner.audits.code_calls import call_tags
-
-        return call_tags(self, node)
+        raise NotImplementedError
 
     def _binop(self, node: ast.BinOp) -> Tags:
-        from runner.audits.code_calls import scaling_tags
+        raise NotImplementedError
 
-        return scaling_tags(self, node)
+    def run(self, body: Iterable[ast.stmt]) -> None:
+        raise NotImplementedError
 
     def fit(self, line: int, what: str, kind: rules.Kind, data: Tags) -> Tags:
         """Record a fit on `data`; the tag its output carries (none for a train part)."""
@@ -155,12 +156,6 @@ class Scope:
         return event
 
     # --- statements ----------------------------------------------------------------------
-    def run(self, body: Iterable[ast.stmt]) -> None:
-        from runner.audits.code_stmts import run_statement
-
-        for stmt in body:
-            run_statement(self, stmt)
-
     def bind(self, target: ast.expr, value: Tags, role: Tag | None = None) -> None:
         value = value | {role} if role else value
         if isinstance(target, (ast.Tuple, ast.List)):

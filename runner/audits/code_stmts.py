@@ -4,10 +4,25 @@ outputs), loops over folds, environment-decided branches, imports and deferred f
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 from runner.audits import code_rules as rules
-from runner.audits.code_calls import remember_stat
+from runner.audits.code_calls import call_tags, remember_stat, scaling_tags
 from runner.audits.code_flow import EMPTY, Event, Scope, Tag, Tags
+
+
+class Reader(Scope):
+    """A scope that reads calls, operators and statements with the rules of this package."""
+
+    def _call(self, node: ast.Call) -> Tags:
+        return call_tags(self, node)
+
+    def _binop(self, node: ast.BinOp) -> Tags:
+        return scaling_tags(self, node)
+
+    def run(self, body: Iterable[ast.stmt]) -> None:
+        for stmt in body:
+            run_statement(self, stmt)
 
 
 def run_statement(scope: Scope, stmt: ast.stmt) -> None:

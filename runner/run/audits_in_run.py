@@ -8,8 +8,7 @@ An audit that cannot run (a file the code never wrote) becomes a warning, not a 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,12 @@ from runner.audits.findings import Finding, sort_findings
 from runner.core.metrics import PerRun, values_across
 from runner.core.plan import Plan
 from runner.core.schedule import Job, JobKind
-from runner.errors import ReproError
+from runner.run.audit_context import AuditContext, guard, resolve
+from runner.run.audits_variants import code_and_neighbours
 from runner.run.steps import SeedResult
-from runner.spec.audits import AuditsSpec, BaselineSpec, FileRef
+from runner.spec.audits import AuditsSpec, BaselineSpec
 
-
-@dataclass(frozen=True)
-class AuditContext:
-    repo: Path
-    data: dict[str, Path]
-
-
-def resolve(ref: FileRef, outputs: Path, ctx: AuditContext) -> Path:
-    """A FileRef to a host path; an HDF5 object suffix (`x.h5:group`) is kept."""
-    if ref.location == "repo":
-        root = ctx.repo
-    elif ref.location == "data":
-        root = ctx.data.get(ref.data_name or "", Path("/nonexistent"))
-    else:
-        root = outputs
-    return Path(f"{root}/{ref.path}") if ref.path else root
-
-
-def guard(name: str, audit: Callable[[], list[Finding]]) -> list[Finding]:
-    try:
-        return audit()
-    except (ReproError, OSError, ValueError) as exc:
-        return [Finding(name, "warning", f"the {name} audit could not run: {exc}",
-                        {"error": str(exc)})]
+__all__ = ["AuditContext", "guard", "resolve", "run_audits"]
 
 
 def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Job], per_run: PerRun,
@@ -62,8 +39,6 @@ def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Job], per_r
         found += guard("baseline", functools.partial(_baseline, plan, base, main, per_run, ctx))
     found += _balance(audits, first, main, per_run, ctx)
     found += _curve(audits, ok, jobs, per_run, folder)
-    from runner.run.audits_variants import code_and_neighbours
-
     found += code_and_neighbours(plan, ok, jobs, first, ctx)
     return [f.to_dict() for f in sort_findings(found)]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from runner.audits.findings import Finding
 from runner.core.plan import Plan
 from runner.core.schedule import Job, JobKind
-from runner.run.audits_in_run import AuditContext, guard, resolve
+from runner.run.audit_context import AuditContext, guard, resolve
 from runner.run.steps import SeedResult
 
 

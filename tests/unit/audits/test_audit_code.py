@@ -8,13 +8,12 @@ from pathlib import Path
 import nbformat
 import pytest
 import typer
+from code_fixtures import CLEAN, LEAKS, NOTEBOOK_CLEAN, NOTEBOOK_LEAK, SWITCHED
 from typer.testing import CliRunner
 
 from runner.audits.code_audit import audit_code
 from runner.cli.audit_cmds import audit_app
 from runner.errors import UsageError
-
-from code_fixtures import CLEAN, LEAKS, NOTEBOOK_CLEAN, NOTEBOOK_LEAK, SWITCHED
 
 app = typer.Typer()
 app.add_typer(audit_app, name="audit")
