@@ -73,7 +73,7 @@ def finding(parsed: Parsed, label: str, leak: Leak) -> Finding:
                      f"{split_at} ({leak.split.what}): {_WHY[leak.kind]}")
     else:
         statement = (f"{where}: {leak.fit.what} is fitted before {leak.split.what} at "
-                     f"{split_at} splits its output: {_WHY[leak.kind]}")
+                     f"{split_at} splits the data it was fitted on: {_WHY[leak.kind]}")
     evidence: dict[str, Any] = {
         "file": label, "kind": leak.kind, "fit": leak.fit.what, "fit_line": fit.line,
         "split": leak.split.what, "split_line": split.line,

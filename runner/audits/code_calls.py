@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from runner.audits import code_rules as rules
-from runner.audits.code_flow import EMPTY, Scope, Tags, dotted
+from runner.audits.code_flow import EMPTY, Leak, Scope, Tags, dotted
 
 
 def call_tags(scope: Scope, node: ast.Call) -> Tags:
@@ -42,6 +42,8 @@ def _method(scope: Scope, node: ast.Call, func: ast.Attribute) -> Tags:
         made = scope.fit(node.lineno, f"{cls}.{method}", kind, data)
         _mark(scope, receiver, made)
         return base | made
+    if method == "transform":
+        _applied_to_parts(scope, scope.tags(receiver), scope._args(node))
     if method == "fillna" and _fills_with_stat(node):
         made = scope.fit(node.lineno, "fillna with a statistic", "imputation",
                          scope.tags(receiver))
@@ -49,6 +51,17 @@ def _method(scope: Scope, node: ast.Call, func: ast.Attribute) -> Tags:
             _mark(scope, receiver, made)
         return base | made
     return base
+
+
+def _applied_to_parts(scope: Scope, fitted: Tags, data: Tags) -> None:
+    """`scaler.fit(X)`, then a split of X, then `scaler.transform(X_train)`: the fit saw the
+    rows the later split holds out."""
+    for fit_tag in fitted:
+        for part in data:
+            if fit_tag[0] == "fit" and part[0] == "part" and part[1] > fit_tag[1]:
+                fit, split = scope.shared.events[fit_tag[1]], scope.shared.events[part[1]]
+                if fit.kind is not None:
+                    scope.shared.leaks.append(Leak(fit, split, fit.kind))
 
 
 def _fit_data(scope: Scope, node: ast.Call) -> Tags:

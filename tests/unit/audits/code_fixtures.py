@@ -84,6 +84,16 @@ X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y)  # SPLIT
 X_tr, y_tr = ADASYN().fit_resample(X_tr, y_tr)
 X_te, y_te = ADASYN().fit_resample(X_te, y_te)  # FIT
 """),
+    "leak_fit_then_split.py": ("imputation", """\
+import numpy as np
+from sklearn.impute import KNNImputer
+from sklearn.model_selection import train_test_split
+
+X, y = np.load("x.npy"), np.load("y.npy")
+imputer = KNNImputer().fit(X)  # FIT
+X_train, X_test, y_train, y_test = train_test_split(X, y)  # SPLIT
+X_train, X_test = imputer.transform(X_train), imputer.transform(X_test)
+"""),
 }
 
 CLEAN: dict[str, str] = {

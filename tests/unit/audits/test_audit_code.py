@@ -64,6 +64,7 @@ def test_what_each_finding_names(tmp_path: Path) -> None:
         ("leak_impute_grid.py", "SimpleImputer.fit_transform", "GridSearchCV.fit"),
         ("leak_pandas_scaling.py", "(X - X.mean()) / X.std()", "cross_validate"),
         ("leak_test_oversampling.py", "ADASYN.fit_resample", "train_test_split"),
+        ("leak_fit_then_split.py", "KNNImputer.fit", "train_test_split"),
     }
 
 
