@@ -88,6 +88,30 @@ def shell(
     return open_shell(spec, docker_engine(), seed, network, list(command or []), repo, say)
 
 
+@handled
+def fetch(
+    specs: Annotated[list[Path], typer.Argument(help="spec files or folders of *.yaml")],
+    repo: RepoOpt = None,
+) -> int:
+    """Fetch everything a run needs ahead of time: the mirror at the commit, the data, the
+    base image, the built image. Afterwards the run works with the network off.
+
+    Example: `repro fetch specs/` (then `repro run` on a plane)
+    """
+    from runner.onboard.fetch import fetch_all
+    from runner.run.local import docker_engine
+    from runner.spec.collect import spec_files
+
+    def log(text: str) -> None:
+        if text.strip():
+            err.print(f"[dim]{escape(text)}[/dim]", highlight=False)
+
+    def say(text: str) -> None:
+        out.print(text, highlight=False)
+
+    return fetch_all(spec_files(specs), repo, docker_engine(), log, say)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (new, doctor, shell):
+    for command in (new, doctor, shell, fetch):
         app.command()(command)

@@ -10,7 +10,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 LogSink = Callable[[str], None]
 
@@ -95,6 +95,10 @@ class ContainerEngine(Protocol):
     ) -> str: ...
 
     def tag(self, image: str, ref: str) -> None: ...
+
+    def save_images(self, refs: list[str], dest: IO[bytes]) -> None: ...
+
+    def load_images(self, source: IO[bytes]) -> list[str]: ...
 
     def start(self, request: ContainerRequest) -> str: ...
 

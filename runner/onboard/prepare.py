@@ -1,6 +1,6 @@
-"""Everything a container of a spec needs, up to the built image, for `repro shell` and
-`repro fetch`: the same functions a run calls (source, data, plan, build or reuse), with
-no run record.
+"""Everything a container of a spec needs, up to the built image, for `repro shell`,
+`repro fetch` and `repro images export`: the same functions a run calls (source, data,
+plan, build or reuse), with no run record.
 """
 
 from __future__ import annotations
@@ -23,9 +23,17 @@ from runner.run.image_build import BuiltImage, build_or_reuse
 from runner.run.planning import plan_with_engine, read_fresh_lock
 from runner.settings import cache_dir, manual_data_dir, trusted_ca
 from runner.spec import Spec, load_spec
-from runner.spec.lockfile import check_requirements, lock_path
+from runner.spec.lockfile import Lock, check_requirements, lock_path
 
 Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Planned:
+    spec: Spec
+    lock: Lock | None
+    source: Source
+    plan: Plan
 
 
 @dataclass(frozen=True)
@@ -40,12 +48,11 @@ class Prepared:
 
 
 @contextlib.contextmanager
-def prepared(spec_path: Path, repo: str | None, engine: ContainerEngine, log: Log,
-             rebuild: bool = False) -> Iterator[Prepared]:
-    """The spec's image built or reused and its data ready; the checkout lives until exit."""
+def planned(spec_path: Path, repo: str | None, engine: ContainerEngine,
+            log: Log) -> Iterator[Planned]:
+    """The spec's code at its commit (through the mirror) and its plan, base resolved."""
     spec = load_spec(spec_path)
     lock = read_fresh_lock(spec, spec_path)
-    info = engine.info()
     workdir = Path(tempfile.mkdtemp(prefix="repro-prepare-"))
     try:
         ref = source_ref(spec, spec_path, repo)
@@ -55,12 +62,21 @@ def prepared(spec_path: Path, repo: str | None, engine: ContainerEngine, log: Lo
         if lock is not None:
             check_requirements(lock, read_requirements(spec, source.checkout),
                                lock_path(spec_path))
-        mounts, _ = data_mounts(spec, lock, DataStore(cache_dir(), manual_data_dir()), log)
-        ca = trusted_ca()
-        plan = plan_with_engine(spec, source, lock, engine, ca, log)
-        log(f"image {plan.tag}")
-        built = build_or_reuse(plan, source.checkout, engine, ca, log, rebuild)
-        log(f"image {'reused' if built.reused else 'built'}: {built.tag} ({built.reason})")
-        yield Prepared(spec, engine, info, source, plan, built, mounts)
+        plan = plan_with_engine(spec, source, lock, engine, trusted_ca(), log)
+        yield Planned(spec, lock, source, plan)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def prepared(spec_path: Path, repo: str | None, engine: ContainerEngine, log: Log,
+             rebuild: bool = False) -> Iterator[Prepared]:
+    """The spec's image built or reused and its data ready; the checkout lives until exit."""
+    info = engine.info()
+    with planned(spec_path, repo, engine, log) as p:
+        mounts, _ = data_mounts(p.spec, p.lock, DataStore(cache_dir(), manual_data_dir()), log)
+        log(f"image {p.plan.tag}")
+        assert p.source.checkout is not None
+        built = build_or_reuse(p.plan, p.source.checkout, engine, trusted_ca(), log, rebuild)
+        log(f"image {'reused' if built.reused else 'built'}: {built.tag} ({built.reason})")
+        yield Prepared(p.spec, engine, info, p.source, p.plan, built, mounts)

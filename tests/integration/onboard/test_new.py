@@ -64,6 +64,7 @@ def test_devries_repository_gets_python27_keras_theano_and_the_merged_auc_regex(
     assert found and float(found.group(1)) == 0.849
     assert data["claims"][0]["metric"] == "merged_auc"
     assert data["data"][0]["mount"] == "/work/Data"
+    assert data["audits"] == {"code": {}}  # on by default in new specs
     text = spec.read_text()
     assert "# guess: Python 2.7: Python 2 only syntax" in text
     assert "# guess: EvalModel.py:10 prints it" in text
@@ -92,6 +93,7 @@ def test_validate_accepts_the_draft_and_lists_its_todos_run_refuses_it(
     spec.write_text(text.replace("where: TODO", "where: abstract"))
     result = CliRunner().invoke(cli.app, ["validate", str(spec)])
     assert result.exit_code == 0 and "ok" in result.output and "draft" not in result.output
+    assert load_spec(spec).audits is not None and load_spec(spec).audits.code is not None
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
