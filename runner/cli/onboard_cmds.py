@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from runner.cli.base import JsonOpt, handled, out
+from runner.cli.base import JsonOpt, RepoOpt, SpecArg, err, handled, out
 
 
 @handled
@@ -59,6 +60,58 @@ def doctor(json_out: JsonOpt = False) -> int:
     return 0 if result.ok else 1
 
 
+@handled
+def shell(
+    spec: SpecArg,
+    command: Annotated[list[str] | None, typer.Argument(
+        help="a command to run instead of a shell (after --)", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option(help="the seed whose environment to set "
+                                             "(default: the spec's first)")] = None,
+    network: Annotated[bool, typer.Option(
+        "--network", help="give the container the network (a run's steps have none)")] = False,
+    repo: RepoOpt = None,
+) -> int:
+    """A shell in the paper's built image, in the container a run's job gets.
+
+    Same sandbox, data mounts and environment as a run, the repository at its commit;
+    the container is removed on exit. With a terminal it is a real TTY (resize, Ctrl-C
+    goes to the shell). The exit code is the shell's (or the command's).
+    Example: `repro shell specs/aftershock-mini.yaml`, `repro shell SPEC -- python3 -V`
+    """
+    from runner.onboard.shell import shell as open_shell
+    from runner.run.local import docker_engine
+
+    def say(text: str) -> None:
+        if text.strip():  # the build's blank lines add nothing before a prompt
+            err.print(f"[dim]{escape(text)}[/dim]", highlight=False)
+
+    return open_shell(spec, docker_engine(), seed, network, list(command or []), repo, say)
+
+
+@handled
+def fetch(
+    specs: Annotated[list[Path], typer.Argument(help="spec files or folders of *.yaml")],
+    repo: RepoOpt = None,
+) -> int:
+    """Fetch everything a run needs ahead of time: the mirror at the commit, the data, the
+    base image, the built image. Afterwards the run works with the network off.
+
+    Example: `repro fetch specs/` (then `repro run` on a plane)
+    """
+    from runner.onboard.fetch import fetch_all
+    from runner.run.local import docker_engine
+    from runner.spec.collect import spec_files
+
+    def log(text: str) -> None:
+        if text.strip():
+            err.print(f"[dim]{escape(text)}[/dim]", highlight=False)
+
+    def say(text: str) -> None:
+        out.print(text, highlight=False)
+
+    return fetch_all(spec_files(specs), repo, docker_engine(), log, say)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (new, doctor):
+    for command in (new, doctor, shell, fetch):
         app.command()(command)

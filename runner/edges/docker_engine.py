@@ -20,6 +20,8 @@ import docker.errors
 import docker.types
 
 from runner.core.sandbox import CAP_DROP, SECURITY_OPT
+from runner.edges.docker_exec import DockerExec
+from runner.edges.docker_images import DockerImages
 from runner.edges.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, LogSink, Mount
 from runner.errors import InfraError, RunFailed
 
@@ -54,7 +56,7 @@ def _gpu_support(runtimes: list[str]) -> tuple[bool, str]:
     return False, "no nvidia runtime in the engine and no NVIDIA Container Toolkit on the host"
 
 
-class DockerEngine:
+class DockerEngine(DockerExec, DockerImages):
     def __init__(self, client: docker.DockerClient | None = None) -> None:
         self.client = client or _connect()
         self.api = self.client.api

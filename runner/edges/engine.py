@@ -6,10 +6,11 @@ pass any object with these methods.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 LogSink = Callable[[str], None]
 
@@ -71,6 +72,14 @@ class ExecResult:
     timed_out: bool = False
 
 
+@dataclass(frozen=True)
+class ExecStream:
+    """An interactive exec: its id, and the raw socket carrying its terminal both ways."""
+
+    exec_id: str
+    sock: socket.socket
+
+
 class ContainerEngine(Protocol):
     def info(self) -> EngineInfo: ...
 
@@ -87,6 +96,10 @@ class ContainerEngine(Protocol):
 
     def tag(self, image: str, ref: str) -> None: ...
 
+    def save_images(self, refs: list[str], dest: IO[bytes]) -> None: ...
+
+    def load_images(self, source: IO[bytes]) -> list[str]: ...
+
     def start(self, request: ContainerRequest) -> str: ...
 
     def set_network(self, container: str, enabled: bool) -> None: ...
@@ -95,6 +108,13 @@ class ContainerEngine(Protocol):
         self, container: str, command: list[str], env: dict[str, str], on_output: LogSink,
         timeout: float | None,
     ) -> ExecResult: ...
+
+    def open_exec(self, container: str, command: list[str], env: dict[str, str],
+                  tty: bool) -> ExecStream: ...
+
+    def resize_exec(self, exec_id: str, rows: int, cols: int) -> None: ...
+
+    def exec_exit_code(self, exec_id: str) -> int | None: ...
 
     def copy_out(self, container: str, path: str, dest: Path) -> bool: ...
 

@@ -11,8 +11,9 @@ from runner.onboard.draft import Draft
 
 # The spec's `audits:` section as `repro new` writes it. Kept here as one constant so the
 # on-by-default audits of the project (issue 14's `code` audit) are switched on in one place.
-AUDITS: dict[str, dict[str, object]] = {}
+AUDITS: dict[str, dict[str, object]] = {"code": {}}
 
+_AUDIT_NOTES = {"code": "reads the code for preprocessing fitted before the train/test split"}
 _PLAIN = re.compile(r"[A-Za-z0-9_./@+=~<>!:-]+(?: [A-Za-z0-9_./@+=~<>!:-]+)*")
 _RESERVED = re.compile(r"(?i)^(true|false|null|yes|no|on|off|~|[-+]?[0-9.]+(e[-+]?\d+)?)$")
 
@@ -52,7 +53,9 @@ def render(draft: Draft) -> str:
     if AUDITS:
         import json
 
-        lines.append(f"audits: {json.dumps(AUDITS)}")
+        lines.append("audits:")
+        lines += [_line(1, f"{name}: {json.dumps(value)}", _AUDIT_NOTES.get(name))
+                  for name, value in AUDITS.items()]
     return "\n".join(lines) + "\n"
 
 
