@@ -88,9 +88,14 @@ def test_batch_over_a_registry(engine_ready, tmp_path, leftovers, _private_histo
 def test_exit_code_is_the_worst_of_the_jobs(engine_ready, tmp_path, only, code):
     reg, out = _registry(tmp_path), tmp_path / "out"
     names = ",".join(spec_name(s) for s in only.split(","))
-    result = invoke(["batch", str(reg), "--out", str(out), "--only", names, "--quiet"])
+    site = tmp_path / "site"
+    result = invoke(["batch", str(reg), "--out", str(out), "--only", names, "--quiet",
+                     "--report", str(site)])
     assert result.exit_code == code, output_of(result)
     assert len(_journal(out)["jobs"]) == 2
+    # --report: the history's site, with this batch's runs in it.
+    index = (site / "index.html").read_text()
+    assert all(spec_name(s) in index for s in only.split(","))
 
 
 def test_gpus_are_handed_out_by_id(engine_ready, tmp_path):
