@@ -79,9 +79,12 @@ def step_drafts(chosen: list[Candidate]) -> list[StepDraft]:
 def metric_drafts(printed: list[PrintedMetric], chosen: list[Candidate],
                   steps: list[StepDraft], limit: int = 12) -> list[MetricDraft]:
     by_script = {c.script: s.name for c, s in zip(chosen, steps, strict=True) if c.script}
+    order = {c.script: i for i, c in enumerate(chosen) if c.script}
+    # In the steps' order (train, then evaluate...): the first names are the plain ones.
+    ranked = sorted(printed, key=lambda m: (order.get(m.file, len(order)), m.file, m.line))
     names: set[str] = set()
     out = []
-    for m in printed[:limit]:
+    for m in ranked[:limit]:
         step = by_script.get(m.file) or steps[-1].name
         where = "" if m.file in by_script else " (guess: read from the last step's log)"
         out.append(MetricDraft(_unique(metric_name(m.label), names), m.regex, step,

@@ -46,7 +46,8 @@ def repo_url(repo: str) -> str:
 
 
 def default_name(url: str) -> str:
-    stem = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+    stem = url.rstrip("/").removesuffix("/.git").rsplit("/", 1)[-1]
+    stem = stem.rsplit(":", 1)[-1].removesuffix(".git")
     return re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")[:60] or "paper"
 
 

@@ -132,11 +132,17 @@ def printed_metrics(files: list[PyFile]) -> list[PrintedMetric]:
 
 
 def _label(rest: str, quote: str) -> str | None:
-    """The literal text printed before the value: up to a format field, or the string's end."""
+    """The literal text printed before the value: up to a format field, or the string's end.
+
+    None when the line prints no value at all (`print('computing the AUC...')`).
+    """
     end = rest.find(quote)
     literal = rest if end < 0 else rest[:end]
-    literal = re.split(r"%[-+ 0-9.]*[a-zA-Z]|\{", literal, maxsplit=1)[0]
-    return literal.rstrip() or None
+    after = "" if end < 0 else rest[end + 1:].strip().rstrip(");").strip()
+    parts = re.split(r"%[-+ 0-9.]*[a-zA-Z]|\{", literal, maxsplit=1)
+    if len(parts) == 1 and not after:
+        return None
+    return parts[0].rstrip() or None
 
 
 def _regex(label: str) -> str:

@@ -24,8 +24,8 @@ def new(isolated_cache: Path, tmp_path: Path,
     monkeypatch.setattr(cli.out, "width", 1000)
     monkeypatch.setattr(cli.err, "width", 1000)
 
-    def run(repo: Path, *args: str) -> tuple[int, str, Path]:
-        target = tmp_path / "specs" / f"{repo.name}.yaml"
+    def run(repo: Path | str, *args: str) -> tuple[int, str, Path]:
+        target = tmp_path / "specs" / f"{str(repo).rsplit('/', 1)[-1]}.yaml"
         result = CliRunner().invoke(cli.app, ["new", str(repo), "-o", str(target), *args])
         return result.exit_code, result.output, target
 
@@ -154,10 +154,11 @@ def test_readme_commands_become_steps_and_commit_ref_is_pinned(
     repo, first = make_git_repo({"README.md": readme, "prepare.py": "", "train.py": TRAIN_PY},
                                 "readme")
     make_git_repo({"later.txt": "x"}, "readme")
-    code, output, spec = new(repo, "--commit", first[:8])
+    # A URL (file://) like a remote, and an abbreviated SHA, pinned to the full one.
+    code, output, spec = new(f"file://{repo}", "--commit", first[:8])
     assert code == 0, output
     data = _data(spec)
-    assert data["repo"]["commit"] == first
+    assert data["repo"] == {"url": f"file://{repo}", "commit": first}
     assert [s["run"] for s in data["steps"]] == ["python prepare.py --out data",
                                                  "python train.py --epochs 3"]
 

@@ -84,3 +84,21 @@ def test_shell_runs_a_command_without_a_terminal(engine_ready: str, tmp_path: Pa
     result = CliRunner().invoke(cli.app, ["shell", str(spec), "--seed", "9", "--", "true"])
     assert result.exit_code == 2 and "not one of the spec's seeds" in result.output
     assert leftovers() == []
+
+
+@pytest.mark.docker
+def test_shell_has_the_repository_at_the_pinned_commit(
+        engine_ready: str, tmp_path: Path, make_git_repo: Callable[..., tuple[Path, str]],
+        leftovers: Callable[[], list[str]]) -> None:
+    repo, first = make_git_repo({"train.py": "print('v1')\n"}, "pinned")
+    make_git_repo({"train.py": "print('v2')\n", "later.txt": "x\n"}, "pinned")
+    spec = write_spec(tmp_path / "specs", "shell-git", [{"name": "train",
+                                                          "run": "python3 train.py"}],
+                      repo={"url": f"file://{repo}", "commit": first})
+    result = CliRunner().invoke(cli.app, ["shell", str(spec), "--", "sh", "-c",
+                                          "python3 train.py; ls"])
+    assert result.exit_code == 0, result.output
+    assert "v1" in result.output and "v2" not in result.output
+    assert "later.txt" not in result.output
+    assert f"at git {first[:12]}" in result.output
+    assert leftovers() == []

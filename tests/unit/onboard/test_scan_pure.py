@@ -67,3 +67,9 @@ def test_metric_names(label: str, name: str) -> None:
                                    "a # b", "it's", r"AUC\s*([0-9.]+)", "Keras==TODO"])
 def test_scalars_read_back_as_the_same_string(value: str) -> None:
     assert yaml.safe_load(f"k: {q(value)}") == {"k": value}
+
+
+def test_a_progress_message_without_a_value_is_not_a_metric() -> None:
+    text = ("print 'now merged auc calculations for these three quantities...'\n"
+            "print('computing the AUC')\n")
+    assert printed_metrics([_file(text)]) == []
