@@ -138,8 +138,9 @@ def _ray_job(spec_path: str, spec_bytes: bytes, lock_bytes: bytes | None, name: 
     from runner.batch.worker import run_job
 
     ids = [int(float(g)) for g in ray.get_gpu_ids()]
-    node = f"{platform.node()}/{ray.get_runtime_context().get_node_id()[:8]}"
-    with tempfile.TemporaryDirectory(prefix="repro-ray-") as tmp:
+    node_id = ray.get_runtime_context().get_node_id()[:8]
+    node = f"{platform.node()}/{node_id}"
+    with tempfile.TemporaryDirectory(prefix=f"repro-ray-{node_id}-") as tmp:
         spec = _spec_here(Path(spec_path), spec_bytes, lock_bytes, Path(tmp))
         result = run_job(spec, Path(tmp) / "runs", name, ids or None, allow_no_gpu)
         record = result.get("record")
