@@ -58,9 +58,12 @@ def _audit(train: str, test: str) -> None:
     (finding,) = audit_neighbours(Path(train), Path(test), FEATURES)
     seconds = time.perf_counter() - began
     ev = finding.evidence
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
         "rows": ev["train_rows"] + ev["test_rows"], "seconds": round(seconds, 1),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        # CPU time as well: on a shared machine the wall time carries others' load.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_rss_mb": usage.ru_maxrss // 1024,
         "share_flagged": ev["share_flagged"], "near_copies": ev["near_copies"],
         "interpolated": ev["interpolated"], "severity": finding.severity}))
 

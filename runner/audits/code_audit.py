@@ -18,7 +18,7 @@ from runner.audits.code_env import EnvReader
 from runner.audits.code_flow import Leak, Shared
 from runner.audits.code_parse import Parsed, find_sources, parse_file
 from runner.audits.code_stmts import Reader
-from runner.audits.findings import Finding
+from runner.audits.findings import MAX_EXAMPLES, Finding
 from runner.errors import UsageError
 
 AUDIT = "code"
@@ -109,6 +109,7 @@ def audit_code(paths: Sequence[Path], env: Mapping[str, str] | None = None) -> l
     """Findings for every file (directories are walked); UsageError for a named file that
     cannot be read. A file found in a directory that does not parse is a warning."""
     found: list[Finding] = []
+    unread: list[str] = []
     files = _files(paths)
     for path, root, named in files:
         label = _label(path, root)
@@ -117,13 +118,15 @@ def audit_code(paths: Sequence[Path], env: Mapping[str, str] | None = None) -> l
         except UsageError as exc:
             if named:
                 raise
-            found.append(Finding(AUDIT, "warning", f"not analysed: {exc.message}",
-                                 {"file": label}))
+            unread.append(exc.message)
             continue
         found += [finding(parsed, label, leak) for leak in analyse(parsed, env)]
         if parsed.skipped_cells:
             found.append(Finding(AUDIT, "warning", f"{label}: cells {parsed.skipped_cells} "
                                  "are not valid Python and were not analysed", {"file": label}))
+    if unread:  # one warning: a Python 2 repository would otherwise give one per file
+        found.append(Finding(AUDIT, "warning", f"{len(unread)} file(s) not analysed, first: "
+                             f"{unread[0]}", {"not_analysed": unread[:MAX_EXAMPLES]}))
     if not any(f.is_critical for f in found):
         found.append(Finding(AUDIT, "info", f"no fit before a split in {len(files)} file(s)",
                              {"files": len(files)}))

@@ -40,11 +40,11 @@ def _method(scope: Scope, node: ast.Call, func: ast.Attribute) -> Tags:
     if kind is not None:
         data = _fit_data(scope, node)
         made = scope.fit(node.lineno, f"{cls}.{method}", kind, data)
-        _mark(scope, receiver, made)
+        _mark(scope, receiver, made, refit=True)
         return base | made
     if method == "transform":
         _applied_to_parts(scope, scope.tags(receiver), scope._args(node))
-    if method == "fillna" and _fills_with_stat(node):
+    if method == "fillna" and _fills_with_stat(node) and whole_data(scope, receiver):
         made = scope.fit(node.lineno, "fillna with a statistic", "imputation",
                          scope.tags(receiver))
         if any(k.arg == "inplace" for k in node.keywords):
@@ -73,11 +73,12 @@ def _fit_data(scope: Scope, node: ast.Call) -> Tags:
     return out
 
 
-def _mark(scope: Scope, receiver: ast.expr, tags: Tags) -> None:
-    # A fitted object carries its fit: whatever it later transforms inherits it.
+def _mark(scope: Scope, receiver: ast.expr, tags: Tags, refit: bool = False) -> None:
+    # A fitted object carries its fit: whatever it later transforms inherits it. A new fit
+    # replaces the old one (refitted on the training part, it is clean again).
     chain = dotted(receiver)
-    if chain is not None and tags:
-        scope.state[chain] = scope.state.get(chain, EMPTY) | tags
+    if chain is not None and (tags or refit):
+        scope.state[chain] = tags if refit else scope.state.get(chain, EMPTY) | tags
 
 
 def _fills_with_stat(node: ast.Call) -> bool:
@@ -93,10 +94,24 @@ def scaling_tags(scope: Scope, node: ast.BinOp) -> Tags:
     if not (isinstance(node.op, ast.Div) and isinstance(left, ast.BinOp)
             and isinstance(left.op, ast.Sub)):
         return tags
-    if not _is_centre_of(scope, left.right, left.left):
+    if not _is_centre_of(scope, left.right, left.left) or not whole_data(scope, left.left):
         return tags
     what = f"{ast.unparse(node)}"
     return tags | scope.fit(node.lineno, what[:60], "preprocessing", scope.tags(left.left))
+
+
+def whole_data(scope: Scope, data: ast.expr) -> bool:
+    """A table the code assigned, not one item of a loop or comprehension: scaling an image
+    by its own mean (`[(im - im.mean()) / im.std() for im in images]`) is no fit."""
+    names = [n.id for n in ast.walk(data) if isinstance(n, ast.Name)]
+    return bool(names) and all(n in scope.state and n not in scope.loop_targets for n in names)
+
+
+def _per_row(call: ast.Call) -> bool:
+    """`x.mean(axis=1)`: each row by its own statistic, which leaks nothing."""
+    axes = [k.value for k in call.keywords if k.arg == "axis"] + list(call.args[:1])
+    return any(isinstance(a, ast.Constant) and a.value in (1, -1, "columns") for a in axes) or any(
+        isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub) for a in axes)
 
 
 def _is_centre_of(scope: Scope, centre: ast.expr, data: ast.expr) -> bool:
@@ -104,11 +119,13 @@ def _is_centre_of(scope: Scope, centre: ast.expr, data: ast.expr) -> bool:
     if isinstance(centre, ast.Name):
         return scope.stats.get(centre.id) == text
     return (isinstance(centre, ast.Call) and isinstance(centre.func, ast.Attribute)
-            and centre.func.attr in rules.CENTRES and ast.unparse(centre.func.value) == text)
+            and centre.func.attr in rules.CENTRES and ast.unparse(centre.func.value) == text
+            and not _per_row(centre))
 
 
 def remember_stat(scope: Scope, target: ast.expr, value: ast.expr) -> None:
     """`m = X.mean(axis=0)`: m holds X's centre, for a later `(X - m) / s`."""
     if (isinstance(target, ast.Name) and isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute) and value.func.attr in rules.CENTRES):
+            and isinstance(value.func, ast.Attribute) and value.func.attr in rules.CENTRES
+            and not _per_row(value)):
         scope.stats[target.id] = ast.unparse(value.func.value)

@@ -92,6 +92,7 @@ class Scope:
         self.splits: dict[int, tuple[Event, str]] = {}  # id(call node) -> split, its shape
         self.deferred: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.body: list[ast.stmt] = []  # a function's statements, run after the module's
+        self.loop_targets: set[str] = set()  # names bound by `for`: one item at a time
 
     # --- expressions -------------------------------------------------------------------
     def tags(self, node: ast.AST | None) -> Tags:

@@ -130,6 +130,7 @@ def _loop(scope: Scope, stmt: ast.For | ast.AsyncFor) -> None:
             and isinstance(target, ast.Tuple) and len(target.elts) == 2):
         scope.bind(target.elts[0], EMPTY)
         source, target = source.args[0], target.elts[1]
+    scope.loop_targets |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
     tags = scope.tags(source)
     split = scope.splits.get(id(source))
     if split is not None and isinstance(target, (ast.Tuple, ast.List)):

@@ -34,7 +34,7 @@ from runner.errors import UsageError
 AUDIT = "neighbours"
 NEIGHBOURS = 5
 ON_SEGMENT = 1e-6  # (d(s,a) + d(s,b) - d(a,b)) / d(a,b) below this: s lies on segment ab
-LOO_SAMPLE = 200_000
+LOO_SAMPLE = 100_000  # pins the 1% quantile to about ±0.03%
 QUERY_CHUNK = 50_000
 
 

@@ -1,4 +1,4 @@
-"""`repro images ...`: base images for machines with no container registry."""
+"""`repro images ...`: base images, and built images moved, for machines with no registry."""
 
 from __future__ import annotations
 

