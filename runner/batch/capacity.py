@@ -57,10 +57,17 @@ class Capacity:
 
 def _describe(cpus: float, memory: int, gpus: int, ids: tuple[int, ...] | None) -> str:
     parts = [f"{cpus:g} CPU{'s' if cpus != 1 else ''}"]
-    parts.append(f"{format_size(memory)} memory" if memory else "no memory reserved")
+    parts.append(f"{_size(memory)} memory" if memory else "no memory reserved")
     gpu = f"{gpus} GPU{'s' if gpus != 1 else ''}"
     parts.append(f"{gpu} (ids {','.join(map(str, ids))})" if ids else gpu)
     return ", ".join(parts)
+
+
+def _size(size: int) -> str:
+    """`1t`, `512m` as a spec would say it; a machine's odd total as `23.5g`."""
+    if size % (1 << 20) == 0:
+        return format_size(size)
+    return f"{size / (1 << 30):.1f}g" if size >= 1 << 30 else f"{size / (1 << 20):.1f}m"
 
 
 def parse_gpus(text: str) -> tuple[int, ...] | None:

@@ -93,7 +93,9 @@ def _run_error(job: Job, record: RunRecord | None) -> ET.Element:
     kind = (str(record.status) if record is not None
             else "invalid_spec" if job.problems else str(job.state))
     reason = (record.reason if record is not None and record.reason else job.reason) or kind
-    error = ET.SubElement(case, "error", type=kind, message=reason.splitlines()[0])
+    # A reporter often shows only the message: it names the first problem of a bad spec.
+    message = f"{reason}: {job.problems[0]}" if job.problems else reason
+    error = ET.SubElement(case, "error", type=kind, message=message.splitlines()[0])
     error.text = "\n".join([reason, *job.problems])
     return case
 

@@ -99,7 +99,7 @@ def jobs_table(journal: Journal, live: bool = False) -> Table:
     for job in journal.data.jobs:
         elapsed = _elapsed(job, now)
         word = job.verdict or (job.status if job.state is JobState.DONE else None) \
-            or str(job.state)
+            or ("error" if job.state is JobState.ERROR else "-")
         last = (_eta(job, elapsed) if live else job.node or "-")
         table.add_row(job.name, str(job.state), Text(word, style=STYLE.get(word, "")),
                       "-" if job.exit_code is None else str(job.exit_code), clock(elapsed),

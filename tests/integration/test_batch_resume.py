@@ -24,7 +24,8 @@ SLOW = {"name": "train", "run": "echo sleeping; sleep $(cat delay.txt); echo 'AU
 
 def _spec(reg: Path, short: str, timeout: str, delay: str = "0") -> None:
     write_spec(reg, short, [SLOW], files={"delay.txt": delay}, metrics=AUC_METRICS,
-               claims=CLAIMS, resources={"timeout": timeout})
+               claims=CLAIMS, resources={"timeout": timeout, "cpus": 0.5})
+    # Half a CPU each: two jobs fit side by side even on a one-core CI runner.
 
 
 def _journal(batch: Path) -> dict[str, Any]:
@@ -40,13 +41,15 @@ def _step_started(batch: Path, name: str) -> bool:
                for log in (batch / name).glob("*/seed-0/train.log"))
 
 
-def _wait_for(check, what: str, seconds: float = 180) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(check, what: str, seconds: float = 300,  # type: ignore[no-untyped-def]
+              batch: Path | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    state = json.dumps(_jobs(batch), indent=1) if batch is not None else ""
+    raise AssertionError(f"timed out waiting for {what}\n{state}")
 
 
 def _alive(pid: int) -> bool:
@@ -74,7 +77,7 @@ def test_kill_9_then_resume(engine_ready, tmp_path, leftovers):
         _wait_for(lambda: list(out.glob("*/batch.json")), "the journal")
         [batch] = [p.parent for p in out.glob("*/batch.json")]
         _wait_for(lambda: _step_started(batch, long1) and _step_started(batch, long2),
-                  "both long steps to start")
+                  "both long steps to start", batch=batch)
         before = _jobs(batch)
         assert before[short]["state"] == "done" and before[tail]["state"] == "queued"
         assert before[long1]["state"] == before[long2]["state"] == "running"
@@ -122,4 +125,33 @@ def test_kill_9_then_resume(engine_ready, tmp_path, leftovers):
         assert statuses.count("completed") == 1, (name, statuses)
     journal = _journal(batch)
     assert journal["state"] == "finished" and len(journal["resumed"]) == 1
+    assert leftovers() == []
+
+
+def test_sigterm_stops_the_batch_cleanly(engine_ready, tmp_path, leftovers):
+    """A scheduler's SIGTERM: workers stopped (interrupted records, no container), the
+    journal says interrupted with the running job abandoned, exit 130; resume finishes."""
+    reg, out = tmp_path / "reg", tmp_path / "out"
+    _spec(reg, "stopped", "1m", delay="120")
+    name = spec_name("stopped")
+    proc = subprocess.Popen([sys.executable, "-m", "runner", "batch", str(reg), "--out",
+                             str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ))
+    try:
+        _wait_for(lambda: list(out.glob("*/batch.json")), "the journal")
+        [batch] = [p.parent for p in out.glob("*/batch.json")]
+        _wait_for(lambda: _step_started(batch, name), "the step to start")
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, output
+    assert "interrupted" in output
+    journal = _journal(batch)
+    assert journal["state"] == "interrupted"
+    [job] = journal["jobs"]
+    assert job["state"] == "abandoned" and job["exit_code"] == 130
+    assert json.loads((batch / job["record"]).read_text())["status"] == "interrupted"
     assert leftovers() == []
