@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import socket
@@ -220,20 +219,25 @@ class DockerEngine(DockerExec, DockerImages):
             self.api.remove_container(container, force=True, v=True)
         except docker.errors.NotFound:
             pass
+        except docker.errors.APIError as exc:
+            # Another repro's sweep got there first: its removal finishes the job.
+            if not _removal_in_progress(exc):
+                raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
 
     def remove_stale(self, label: str) -> int:
-        """Remove containers a crashed repro on this host left behind (its pid is gone)."""
-        host = socket.gethostname()
+        """Remove containers a dead repro on this host left behind (killed, or its engine
+        went away mid-run: the containers carry its labels either way).
+
+        Any number of repro processes sweep at once: a container another sweep is removing
+        (409) or has removed (404) is not an error.
+        """
         removed = 0
         # The low-level listing carries labels without inspecting each container, so a
         # container removed meanwhile (another run finishing) cannot break the sweep.
         for c in self.api.containers(all=True, filters={"label": label}):
-            labels = c.get("Labels") or {}
-            owner = labels.get("org.repro.pid", "")
-            mine = labels.get("org.repro.host") == host and owner.isdigit()
-            if mine and not _alive(int(owner)):
+            if _owner_dead(c.get("Labels") or {}):
                 self.remove(str(c["Id"]))
                 removed += 1
         return removed
@@ -265,14 +269,25 @@ class DockerEngine(DockerExec, DockerImages):
             self.api.kill(container)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def _owner_dead(labels: dict[str, str]) -> bool:
+    """Whether the repro process named by a container's labels is gone from this host.
+
+    Another host's containers, or ones without an owner, are never ours to judge.
+    """
+    from runner.record.liveness import Liveness, Owner, owner_alive
+
+    pid, host = labels.get("org.repro.pid", ""), labels.get("org.repro.host")
+    if host != socket.gethostname() or not pid.isdigit():
         return False
-    except PermissionError:
-        return True
-    return True
+    try:
+        started: float | None = float(labels.get("org.repro.pid-started", ""))
+    except ValueError:
+        started = None  # an older repro's container: the pid alone decides
+    return owner_alive(Owner(host, int(pid), started)) == Liveness.DEAD
+
+
+def _removal_in_progress(exc: docker.errors.APIError) -> bool:
+    return exc.status_code == 409 and "already in progress" in str(exc)
 
 
 def _tar_dir(folder: Path) -> IO[bytes]:
