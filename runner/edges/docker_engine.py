@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import re
@@ -20,11 +21,17 @@ import docker.errors
 import docker.types
 
 from runner.core.sandbox import CAP_DROP, SECURITY_OPT
+from runner.core.stepfail import LimitState
 from runner.edges.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, LogSink, Mount
+from runner.edges.engine_io import guarded, lost
 from runner.errors import InfraError, RunFailed
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SPOOL = 64 << 20
+# The memory cgroup's oom_kill and the pids cgroup's max counters, cgroup v1 or v2.
+CGROUP_COUNTERS = ("cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events "
+                   "/sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null")
+MAX_LINE = 64 << 10  # longest piece of a step's output passed on as one line
 ENGINE_HINT = ("start the Docker daemon (`sudo systemctl start docker`); in a checkout of "
                "repro, `bash .ci/engine.sh` installs and starts one on Debian")
 
@@ -59,6 +66,7 @@ class DockerEngine:
         self.client = client or _connect()
         self.api = self.client.api
 
+    @guarded
     def info(self) -> EngineInfo:
         try:
             version, info = self.client.version(), self.client.info()
@@ -70,6 +78,7 @@ class DockerEngine:
                           info.get("OperatingSystem", "?"), info.get("KernelVersion", "?"),
                           runtimes, gpu, why)
 
+    @guarded
     def image(self, ref: str) -> ImageInfo | None:
         try:
             img = self.client.images.get(ref)
@@ -82,6 +91,7 @@ class DockerEngine:
         return ImageInfo(img.id, list(img.tags), dict(labels),
                          list(attrs.get("RepoDigests") or []), attrs.get("Created", ""))
 
+    @guarded
     def resolve_base(self, ref: str) -> str:
         """A pinnable form of `ref`: its registry digest if it has one, else the image id."""
         found = self.image(ref)
@@ -101,6 +111,7 @@ class DockerEngine:
                 return digest
         return found.id
 
+    @guarded
     def import_rootfs(self, tar_path: Path, tag: str, changes: list[str]) -> str:
         repo, _, version = tag.partition(":")
         try:
@@ -113,6 +124,7 @@ class DockerEngine:
             raise InfraError(f"docker import reported success but {tag} is missing")
         return found.id
 
+    @guarded
     def build(
         self, context_dir: Path, tag: str, labels: dict[str, str], build_args: dict[str, str],
         on_log: LogSink, nocache: bool = False, dockerfile: str = "Dockerfile",
@@ -136,6 +148,7 @@ class DockerEngine:
             raise InfraError(f"build finished but {tag} is missing (image id {image_id})")
         return found.id
 
+    @guarded
     def tag(self, image: str, ref: str) -> None:
         repo, _, version = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "")
         try:
@@ -143,6 +156,7 @@ class DockerEngine:
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not tag {image[:19]} as {ref}: {exc}") from None
 
+    @guarded
     def start(self, request: ContainerRequest) -> str:
         kwargs = _run_kwargs(request)
         try:
@@ -161,6 +175,7 @@ class DockerEngine:
             raise
         return str(container.id)
 
+    @guarded
     def set_network(self, container: str, enabled: bool) -> None:
         net = self.client.networks.get("bridge")
         attached = container in {c.id for c in net.containers} if enabled else True
@@ -173,6 +188,7 @@ class DockerEngine:
             if enabled or "is not connected" not in str(exc):
                 raise InfraError(f"could not change the container's network: {exc}") from None
 
+    @guarded
     def exec(
         self, container: str, command: list[str], env: dict[str, str], on_output: LogSink,
         timeout: float | None,
@@ -183,18 +199,51 @@ class DockerEngine:
             stream = self.api.exec_start(exec_id, stream=True)
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not run a step in the container: {exc}") from None
-        reader = threading.Thread(target=_pump, args=(stream, on_output), daemon=True)
+        failures: list[BaseException] = []
+        reader = threading.Thread(target=_pump, args=(stream, on_output, failures),
+                                  daemon=True)
         reader.start()
         reader.join(timeout)
         timed_out = reader.is_alive()
-        if timed_out:
+        if timed_out or failures:
             # An exec has no kill of its own: stopping the container ends the step, and the
-            # steps after it cannot run anyway.
+            # steps after it cannot run anyway. (A failure: the output could not be taken,
+            # say a full disk, or the engine is gone.)
             self._kill(container)
             reader.join(10)
+        if failures:
+            raise failures[0]
         code = None if timed_out else self.api.exec_inspect(exec_id).get("ExitCode")
         return ExecResult(code, time.monotonic() - started, timed_out)
 
+    @guarded
+    def step_limits(self, container: str) -> LimitState:
+        """The container's OOMKilled state and its cgroup counters (v1 or v2 paths)."""
+        try:
+            state = self.api.inspect_container(container).get("State") or {}
+        except docker.errors.DockerException:
+            return LimitState()
+        _, text = self._read(container, CGROUP_COUNTERS)
+        counters = dict(line.split()[:2] for line in text.splitlines() if len(line.split()) >= 2)
+        return LimitState(bool(state.get("OOMKilled")), _int(counters.get("oom_kill")),
+                          _int(counters.get("max")))
+
+    @guarded
+    def has_command(self, container: str, name: str) -> bool:
+        code, _ = self._read(container, f"command -v {name} >/dev/null")
+        return code == 0
+
+    def _read(self, container: str, script: str) -> tuple[int | None, str]:
+        """A short shell command's exit code and output; (None, "") if it cannot run."""
+        try:
+            exec_id = self.api.exec_create(container, ["/bin/sh", "-c", script])["Id"]
+            output = self.api.exec_start(exec_id)
+            code = self.api.exec_inspect(exec_id).get("ExitCode")
+        except docker.errors.DockerException:
+            return None, ""
+        return code, output.decode("utf-8", "replace") if isinstance(output, bytes) else ""
+
+    @guarded
     def copy_out(self, container: str, path: str, dest: Path) -> bool:
         try:
             stream, _ = self.api.get_archive(container, path)
@@ -212,14 +261,21 @@ class DockerEngine:
                 tar.extractall(dest, filter="data")
         return True
 
+    @guarded
     def remove(self, container: str) -> None:
         try:
             self.api.remove_container(container, force=True, v=True)
         except docker.errors.NotFound:
             pass
+        except docker.errors.APIError as exc:
+            # 409: another process is removing it already (two sweeps of one stale
+            # container); gone or going is what was asked for.
+            if exc.status_code != 409:
+                raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
 
+    @guarded
     def remove_stale(self, label: str) -> int:
         """Remove containers a crashed repro on this host left behind (its pid is gone)."""
         host = socket.gethostname()
@@ -235,6 +291,7 @@ class DockerEngine:
                 removed += 1
         return removed
 
+    @guarded
     def run_once(
         self, image: str, command: list[str], user: str | None = None, network: bool = False,
         env: dict[str, str] | None = None, mounts: list[Mount] | None = None,
@@ -260,6 +317,10 @@ class DockerEngine:
     def _kill(self, container: str) -> None:
         with contextlib.suppress(docker.errors.DockerException):
             self.api.kill(container)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isdigit() else None
 
 
 def _alive(pid: int) -> bool:
@@ -301,15 +362,30 @@ def _build_error(message: str, log: list[str]) -> None:
                       step, tail)
 
 
-def _pump(stream: Iterator[bytes], on_output: LogSink) -> None:
+def _pump(stream: Iterator[bytes], on_output: LogSink, failures: list[BaseException]) -> None:
+    """Split the exec's output into lines for `on_output`; what goes wrong is kept in
+    `failures` for the caller's thread (an exception would otherwise die with this one).
+
+    Memory stays bounded whatever the step prints: a line without a newline (a progress
+    bar redrawn with `\r` for hours) is passed on in pieces of MAX_LINE characters.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
     pending = ""
-    for chunk in stream:
-        pending += chunk.decode("utf-8", "replace")
-        *lines, pending = pending.split("\n")
-        for line in lines:
-            on_output(line)
-    if pending:
-        on_output(pending)
+    try:
+        for chunk in stream:
+            pending += decoder.decode(chunk)
+            if "\n" in pending:
+                *lines, pending = pending.split("\n")
+                for line in lines:
+                    on_output(line)
+            while len(pending) > MAX_LINE:
+                on_output(pending[:MAX_LINE])
+                pending = pending[MAX_LINE:]
+        pending += decoder.decode(b"", final=True)
+        if pending:
+            on_output(pending)
+    except BaseException as exc:  # handed to the caller's thread
+        failures.append(lost(exc) or exc)
 
 
 def _run_kwargs(request: ContainerRequest) -> dict[str, Any]:
