@@ -8,12 +8,14 @@ data/split.csv. The split comes from the model file, so it always matches traini
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import nn
 import numpy as np
 import quakes
+import smote
 from auc import roc_auc
 from train import MODEL_PATH
 
@@ -48,6 +50,9 @@ def main() -> None:
     params, meta = nn.load(MODEL_PATH)
     split = str(meta["split"])
     world = quakes.make_world()
+    if os.environ.get("PREPROCESS", "clean") == "leaky":
+        # The same oversampled world as training saw (see train.py).
+        world = smote.Smote(seed=quakes.SPLIT_SEED).fit_resample(world)
     train_rows = meta["train_rows"]
     _, test_rows = quakes.split_rows(world, split)
 

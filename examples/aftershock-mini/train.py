@@ -1,7 +1,9 @@
 """Train the aftershock network: python3 train.py --seed SEED [--fraction F].
 
 Environment: SPLIT=cell|group (default cell, the flawed split), FRACTION (default 1.0,
-overridden by --fraction). Writes out/model.npz.
+overridden by --fraction), PREPROCESS=clean|leaky (default clean; leaky oversamples the
+aftershock cells with SMOTE before the split: the leaky-preprocess variant). Writes
+out/model.npz.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import nn
 import numpy as np
 import quakes
+import smote
 
 MODEL_PATH = Path("out/model.npz")
 
@@ -44,6 +47,9 @@ def main() -> None:
     split = os.environ.get("SPLIT", "cell")
     started = time.perf_counter()
     world = quakes.make_world()
+    if os.environ.get("PREPROCESS", "clean") == "leaky":
+        # The leaky-preprocess variant's mistake, on purpose: oversampling before the split.
+        world = smote.Smote(seed=quakes.SPLIT_SEED).fit_resample(world)
     train_rows, _ = quakes.split_rows(world, split)
     # One generator for everything the seed controls: subsample, init, batch order.
     rng = np.random.default_rng(args.seed)

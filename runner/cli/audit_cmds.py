@@ -196,3 +196,67 @@ def baseline(
         )  # fmt: skip
 
     return _run(audit, as_json)
+
+
+def _env_pairs(pairs: list[str]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--env expects NAME=VALUE, got {pair!r}")
+        env[name.strip()] = value
+    return env
+
+
+@audit_app.command()
+@handled
+def code(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Python files, notebooks or folders to read.")
+    ],
+    env: Annotated[
+        list[str] | None,
+        typer.Option("--env", help="NAME=VALUE the code runs with (decides env switches)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> int:
+    """Find preprocessing, feature selection, imputation or oversampling fitted before the
+    data is split (train_test_split, a KFold split, cross_val_score, GridSearchCV).
+
+    Example: repro audit code examples/aftershock-mini --env PREPROCESS=leaky
+    """
+    from runner.audits.code_audit import audit_code
+
+    return _run(lambda: audit_code(paths, _env_pairs(env or [])), as_json)
+
+
+@audit_app.command()
+@handled
+def neighbours(
+    train: Annotated[Path, typer.Argument(help="Training table.")],
+    test: Annotated[Path, typer.Argument(help="Test table.")],
+    features: Annotated[str, typer.Option("--features", help="Comma-separated feature columns.")],
+    quantile: Annotated[
+        float, typer.Option(help="Near copy: closer than this quantile of training NN distances.")
+    ] = 0.01,
+    max_share: Annotated[
+        float, typer.Option(help="Critical when more than this share of test rows is flagged.")
+    ] = 0.05,
+    chunk_size: ChunkOpt = 100_000,
+    as_json: JsonOpt = False,
+) -> int:
+    """Count test rows that are near copies of training rows or interpolated between two
+    (SMOTE-like), against the training rows' own nearest-neighbour distances.
+
+    Example: repro audit neighbours out/train.csv out/test.csv
+    --features stress_xx,stress_yy,stress_zz
+    """
+    from runner.audits.neighbours import audit_neighbours
+
+    def audit() -> list[Finding]:
+        if not 0 < quantile < 0.5 or not 0 < max_share < 1:
+            raise UsageError("--quantile must lie in (0, 0.5) and --max-share in (0, 1)")
+        return audit_neighbours(train, test, _names(features) or [], quantile, max_share,
+                                chunk_size)
+
+    return _run(audit, as_json)

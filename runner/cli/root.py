@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from runner import __version__
-from runner.cli import history_cmds, run_cmds, spec_cmds
+from runner.cli import batch_cmds, history_cmds, onboard_cmds, run_cmds, spec_cmds
 from runner.cli.audit_cmds import audit_app
 from runner.cli.base import err, handled, out
 from runner.cli.images_cmds import images_app
@@ -45,9 +45,11 @@ def _root(
 
 spec_cmds.register(app)
 run_cmds.register(app)
+batch_cmds.register(app)
 app.add_typer(images_app, name="images")
 app.add_typer(audit_app, name="audit")
 history_cmds.register(app)
+onboard_cmds.register(app)
 
 
 def main() -> None:

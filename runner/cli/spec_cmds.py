@@ -30,7 +30,16 @@ def validate(
             out.print(f"[green]ok[/green] {path} ({spec.name}: {len(spec.claims)} claims, "
                       f"{len(spec.steps)} steps, {len(spec.seeds)} seeds)")
         except SpecError as exc:
-            problems += exc.problems
+            if not exc.only_todos:
+                problems += exc.problems
+                continue
+            # A draft (`repro new`) is accepted: its TODOs are listed, to be filled in
+            # before `repro run`, which refuses it with the same list.
+            count = len(exc.problems)
+            out.print(f"[yellow]draft[/yellow] {path}: valid, with {count} "
+                      f"TODO{'s' if count != 1 else ''} to fill in before it can run")
+            for problem in exc.problems:
+                out.print(f"  {problem.render()}", markup=False, highlight=False)
     if problems:
         raise SpecError(problems)
     return 0

@@ -36,11 +36,16 @@ class GpuDecision:
     detail: str
     used: bool
     missing_allowed: bool = False
+    # Device ids a scheduler (a batch, Ray) handed this run; they replace the spec's own
+    # request so that two concurrent runs never share a GPU.
+    assigned: list[int] | None = None
 
     @property
     def granted(self) -> GpuIds:
         """The GPUs the containers ask the engine for: none when running on CPU instead."""
-        return self.requested if self.used else 0
+        if not self.used:
+            return 0
+        return list(self.assigned) if self.assigned is not None else self.requested
 
     def record(self) -> dict[str, object]:
         out: dict[str, object] = {"requested": self.requested,
@@ -48,17 +53,27 @@ class GpuDecision:
                                   "detail": self.detail, "used": self.used}
         if self.missing_allowed:
             out["missing_allowed"] = True
+        if self.assigned is not None:
+            out["assigned"] = list(self.assigned)
         return out
 
 
-def decide(requested: GpuIds, supported: bool, why: str, allow_missing: bool) -> GpuDecision:
-    """A GPU spec on a host that cannot pass GPUs through fails, unless --allow-no-gpu."""
+def decide(requested: GpuIds, supported: bool, why: str, allow_missing: bool,
+           assigned: list[int] | None = None) -> GpuDecision:
+    """A GPU spec on a host that cannot pass GPUs through fails, unless --allow-no-gpu.
+
+    `assigned`: the device ids a batch scheduler gave this run (as many as it asks for).
+    """
+    if assigned is not None and len(assigned) != gpu_count(requested):
+        raise ValueError(f"{len(assigned)} GPU id(s) assigned for a request of {requested}")
     if not gpu_count(requested):
         return GpuDecision(requested, supported, why, used=False)
     if supported:
-        return GpuDecision(requested, supported, why, used=True)
+        return GpuDecision(requested, supported, why, used=True, assigned=assigned)
     if allow_missing:
-        return GpuDecision(requested, supported, why, used=False, missing_allowed=True)
+        return GpuDecision(requested, supported, why, used=False, missing_allowed=True,
+                           assigned=assigned)
+    where = f" (assigned ids {assigned})" if assigned is not None else ""
     raise InfraError(
-        f"the spec asks for GPUs ({requested}) but this host cannot pass them through: {why}",
-        hint=NO_RUNTIME_HINT)
+        f"the spec asks for GPUs ({requested}){where} but this host cannot pass them "
+        f"through: {why}", hint=NO_RUNTIME_HINT)

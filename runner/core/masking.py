@@ -15,8 +15,14 @@ _SECRET_NAME = re.compile(
 )
 
 
+# Settings that name a kind of secret, not a secret: `RAY_AUTH_MODE=token` set by Ray
+# itself would otherwise scrub every "token" from every log.
+_SETTING_NAME = re.compile(r"_(MODE|TYPE|METHOD|ENABLED|DISABLED|PROVIDER|BACKEND|TIMEOUT|TTL|"
+                           r"VERSION)$", re.IGNORECASE)
+
+
 def is_secret_name(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name))
+    return bool(_SECRET_NAME.search(name)) and not _SETTING_NAME.search(name)
 
 
 def mask_env(env: Mapping[str, str]) -> dict[str, str]:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import os
 import re
 import shutil
 import socket
 import tarfile
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,17 +15,15 @@ import docker.errors
 import docker.types
 
 from runner.core.sandbox import CAP_DROP, SECURITY_OPT
-from runner.core.stepfail import LimitState
-from runner.edges.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, LogSink, Mount
-from runner.edges.engine_io import guarded, lost
+from runner.edges.docker_exec import DockerExec
+from runner.edges.docker_images import DockerImages
+from runner.edges.docker_steps import DockerSteps
+from runner.edges.engine import ContainerRequest, EngineInfo, ImageInfo, LogSink, Mount
+from runner.edges.engine_io import guarded
 from runner.errors import InfraError, RunFailed
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SPOOL = 64 << 20
-# The memory cgroup's oom_kill and the pids cgroup's max counters, cgroup v1 or v2.
-CGROUP_COUNTERS = ("cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events "
-                   "/sys/fs/cgroup/pids/pids.events /sys/fs/cgroup/pids.events 2>/dev/null")
-MAX_LINE = 64 << 10  # longest piece of a step's output passed on as one line
 ENGINE_HINT = ("start the Docker daemon (`sudo systemctl start docker`); in a checkout of "
                "repro, `bash .ci/engine.sh` installs and starts one on Debian")
 
@@ -61,7 +53,7 @@ def _gpu_support(runtimes: list[str]) -> tuple[bool, str]:
     return False, "no nvidia runtime in the engine and no NVIDIA Container Toolkit on the host"
 
 
-class DockerEngine:
+class DockerEngine(DockerExec, DockerImages, DockerSteps):
     def __init__(self, client: docker.DockerClient | None = None) -> None:
         self.client = client or _connect()
         self.api = self.client.api
@@ -76,7 +68,8 @@ class DockerEngine:
         gpu, why = _gpu_support(runtimes)
         return EngineInfo("docker", version.get("Version", "?"), version.get("ApiVersion", "?"),
                           info.get("OperatingSystem", "?"), info.get("KernelVersion", "?"),
-                          runtimes, gpu, why)
+                          runtimes, gpu, why, str(info.get("Driver", "")),
+                          str(info.get("DockerRootDir", "")), str(info.get("CgroupVersion", "")))
 
     @guarded
     def image(self, ref: str) -> ImageInfo | None:
@@ -189,61 +182,6 @@ class DockerEngine:
                 raise InfraError(f"could not change the container's network: {exc}") from None
 
     @guarded
-    def exec(
-        self, container: str, command: list[str], env: dict[str, str], on_output: LogSink,
-        timeout: float | None,
-    ) -> ExecResult:
-        started = time.monotonic()
-        try:
-            exec_id = self.api.exec_create(container, command, environment=env)["Id"]
-            stream = self.api.exec_start(exec_id, stream=True)
-        except docker.errors.DockerException as exc:
-            raise InfraError(f"could not run a step in the container: {exc}") from None
-        failures: list[BaseException] = []
-        reader = threading.Thread(target=_pump, args=(stream, on_output, failures),
-                                  daemon=True)
-        reader.start()
-        reader.join(timeout)
-        timed_out = reader.is_alive()
-        if timed_out or failures:
-            # An exec has no kill of its own: stopping the container ends the step, and the
-            # steps after it cannot run anyway. (A failure: the output could not be taken,
-            # say a full disk, or the engine is gone.)
-            self._kill(container)
-            reader.join(10)
-        if failures:
-            raise failures[0]
-        code = None if timed_out else self.api.exec_inspect(exec_id).get("ExitCode")
-        return ExecResult(code, time.monotonic() - started, timed_out)
-
-    @guarded
-    def step_limits(self, container: str) -> LimitState:
-        """The container's OOMKilled state and its cgroup counters (v1 or v2 paths)."""
-        try:
-            state = self.api.inspect_container(container).get("State") or {}
-        except docker.errors.DockerException:
-            return LimitState()
-        _, text = self._read(container, CGROUP_COUNTERS)
-        counters = dict(line.split()[:2] for line in text.splitlines() if len(line.split()) >= 2)
-        return LimitState(bool(state.get("OOMKilled")), _int(counters.get("oom_kill")),
-                          _int(counters.get("max")))
-
-    @guarded
-    def has_command(self, container: str, name: str) -> bool:
-        code, _ = self._read(container, f"command -v {name} >/dev/null")
-        return code == 0
-
-    def _read(self, container: str, script: str) -> tuple[int | None, str]:
-        """A short shell command's exit code and output; (None, "") if it cannot run."""
-        try:
-            exec_id = self.api.exec_create(container, ["/bin/sh", "-c", script])["Id"]
-            output = self.api.exec_start(exec_id)
-            code = self.api.exec_inspect(exec_id).get("ExitCode")
-        except docker.errors.DockerException:
-            return None, ""
-        return code, output.decode("utf-8", "replace") if isinstance(output, bytes) else ""
-
-    @guarded
     def copy_out(self, container: str, path: str, dest: Path) -> bool:
         try:
             stream, _ = self.api.get_archive(container, path)
@@ -268,25 +206,25 @@ class DockerEngine:
         except docker.errors.NotFound:
             pass
         except docker.errors.APIError as exc:
-            # 409: another process is removing it already (two sweeps of one stale
-            # container); gone or going is what was asked for.
-            if exc.status_code != 409:
+            # Another repro's sweep got there first: its removal finishes the job.
+            if not _removal_in_progress(exc):
                 raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
 
     @guarded
     def remove_stale(self, label: str) -> int:
-        """Remove containers a crashed repro on this host left behind (its pid is gone)."""
-        host = socket.gethostname()
+        """Remove containers a dead repro on this host left behind (killed, or its engine
+        went away mid-run: the containers carry its labels either way).
+
+        Any number of repro processes sweep at once: a container another sweep is removing
+        (409) or has removed (404) is not an error.
+        """
         removed = 0
         # The low-level listing carries labels without inspecting each container, so a
         # container removed meanwhile (another run finishing) cannot break the sweep.
         for c in self.api.containers(all=True, filters={"label": label}):
-            labels = c.get("Labels") or {}
-            owner = labels.get("org.repro.pid", "")
-            mine = labels.get("org.repro.host") == host and owner.isdigit()
-            if mine and not _alive(int(owner)):
+            if _owner_dead(c.get("Labels") or {}):
                 self.remove(str(c["Id"]))
                 removed += 1
         return removed
@@ -314,23 +252,27 @@ class DockerEngine:
             self.remove(str(container.id))
         return code, output
 
-    def _kill(self, container: str) -> None:
-        with contextlib.suppress(docker.errors.DockerException):
-            self.api.kill(container)
 
 
-def _int(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() else None
+def _owner_dead(labels: dict[str, str]) -> bool:
+    """Whether the repro process named by a container's labels is gone from this host.
 
+    Another host's containers, or ones without an owner, are never ours to judge.
+    """
+    from runner.record.liveness import Liveness, Owner, owner_alive
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    pid, host = labels.get("org.repro.pid", ""), labels.get("org.repro.host")
+    if host != socket.gethostname() or not pid.isdigit():
         return False
-    except PermissionError:
-        return True
-    return True
+    try:
+        started: float | None = float(labels.get("org.repro.pid-started", ""))
+    except ValueError:
+        started = None  # an older repro's container: the pid alone decides
+    return owner_alive(Owner(host, int(pid), started)) == Liveness.DEAD
+
+
+def _removal_in_progress(exc: docker.errors.APIError) -> bool:
+    return exc.status_code == 409 and "already in progress" in str(exc)
 
 
 def _tar_dir(folder: Path) -> IO[bytes]:
@@ -360,32 +302,6 @@ def _build_error(message: str, log: list[str]) -> None:
     tail = [*log[-25:], message]
     raise BuildFailed(f"image build failed at {step or 'an unknown step'}: {message.strip()}",
                       step, tail)
-
-
-def _pump(stream: Iterator[bytes], on_output: LogSink, failures: list[BaseException]) -> None:
-    """Split the exec's output into lines for `on_output`; what goes wrong is kept in
-    `failures` for the caller's thread (an exception would otherwise die with this one).
-
-    Memory stays bounded whatever the step prints: a line without a newline (a progress
-    bar redrawn with `\r` for hours) is passed on in pieces of MAX_LINE characters.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    pending = ""
-    try:
-        for chunk in stream:
-            pending += decoder.decode(chunk)
-            if "\n" in pending:
-                *lines, pending = pending.split("\n")
-                for line in lines:
-                    on_output(line)
-            while len(pending) > MAX_LINE:
-                on_output(pending[:MAX_LINE])
-                pending = pending[MAX_LINE:]
-        pending += decoder.decode(b"", final=True)
-        if pending:
-            on_output(pending)
-    except BaseException as exc:  # handed to the caller's thread
-        failures.append(lost(exc) or exc)
 
 
 def _run_kwargs(request: ContainerRequest) -> dict[str, Any]:

@@ -6,10 +6,11 @@ pass any object with these methods.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import IO, Protocol, runtime_checkable
 
 from runner.core.stepfail import LimitState
 
@@ -26,6 +27,9 @@ class EngineInfo:
     runtimes: list[str]
     gpu_support: bool
     gpu_support_reason: str
+    storage_driver: str = ""
+    root_dir: str = ""  # the engine's data folder (images, containers), on the engine's host
+    cgroup_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,14 @@ class ExecResult:
     timed_out: bool = False
 
 
+@dataclass(frozen=True)
+class ExecStream:
+    """An interactive exec: its id, and the raw socket carrying its terminal both ways."""
+
+    exec_id: str
+    sock: socket.socket
+
+
 class ContainerEngine(Protocol):
     def info(self) -> EngineInfo: ...
 
@@ -86,6 +98,10 @@ class ContainerEngine(Protocol):
 
     def tag(self, image: str, ref: str) -> None: ...
 
+    def save_images(self, refs: list[str], dest: IO[bytes]) -> None: ...
+
+    def load_images(self, source: IO[bytes]) -> list[str]: ...
+
     def start(self, request: ContainerRequest) -> str: ...
 
     def set_network(self, container: str, enabled: bool) -> None: ...
@@ -94,6 +110,13 @@ class ContainerEngine(Protocol):
         self, container: str, command: list[str], env: dict[str, str], on_output: LogSink,
         timeout: float | None,
     ) -> ExecResult: ...
+
+    def open_exec(self, container: str, command: list[str], env: dict[str, str],
+                  tty: bool) -> ExecStream: ...
+
+    def resize_exec(self, exec_id: str, rows: int, cols: int) -> None: ...
+
+    def exec_exit_code(self, exec_id: str) -> int | None: ...
 
     def copy_out(self, container: str, path: str, dest: Path) -> bool: ...
 

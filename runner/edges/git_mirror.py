@@ -106,6 +106,23 @@ class GitFetcher:
                 return sha
         raise CommitNotFound(f"{mask_url(url)} has no branch or tag named {ref!r}")
 
+    def full_sha(self, url: str, ref: str) -> str:
+        """`ref` (HEAD, a branch, a tag or an abbreviated SHA) as a full commit SHA."""
+        try:
+            return self.resolve(url, ref)
+        except CommitNotFound:
+            if not re.fullmatch(r"[0-9a-f]{4,39}", ref):
+                raise
+        import git
+
+        with self._locked(url) as mirror:  # an abbreviated SHA: only the history knows it
+            _fetch_all(mirror, url)
+            try:
+                return str(mirror.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}"))
+            except git.GitCommandError:
+                raise CommitNotFound(f"{mask_url(url)} has no commit, branch or tag {ref!r}",
+                                     ) from None
+
     def fetch(self, url: str, commit: str, dest: Path, submodules: bool = False) -> Source:
         """Check out `commit` into `dest` (created), fetching into the mirror only if needed."""
         with self._locked(url) as mirror:
@@ -137,6 +154,12 @@ def _fetch_commit(mirror: git.Repo, url: str, commit: str) -> None:
         return
     except git.GitCommandError:
         pass
+    _fetch_all(mirror, url)
+
+
+def _fetch_all(mirror: git.Repo, url: str) -> None:
+    import git
+
     try:
         mirror.git.fetch(url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
     except git.GitCommandError as exc:

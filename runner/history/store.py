@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from runner.errors import UsageError
 from runner.history.location import history_url, masked
 from runner.history.summary import (
+    CUT_SHORT,
     MetricSummary,
     as_utc,
     gpu_model,
@@ -26,7 +27,7 @@ from runner.history.summary import (
     metric_summaries,
     parse_time,
 )
-from runner.record.model import RunRecord, RunStatus
+from runner.record.model import RunRecord
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine, Row
@@ -127,7 +128,7 @@ class HistoryStore:
         if spec is not None:
             query = query.where(runs.c.spec_name == spec)
         if skip_interrupted:
-            query = query.where(runs.c.status != RunStatus.INTERRUPTED.value)
+            query = query.where(runs.c.status.notin_(CUT_SHORT))
         query = query.order_by(runs.c.spec_name, runs.c.started, runs.c.run_id)
         with self._begin() as conn:
             rows = [_row(r) for r in conn.execute(query)]

@@ -14,8 +14,11 @@ from typing import Any
 from runner.core.stats import summarize
 from runner.record.model import ClaimResult, RunEntry, RunRecord, RunStatus
 
-# Statuses a history holds; `running` (and a reader's `abandoned`) are not finished runs.
-FINISHED = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.INTERRUPTED)
+# Statuses a history holds; `running` is not a finished run. `abandoned` (a reader's name
+# for a run whose process died, runner.record.liveness) is: it will never finish, and the
+# history says so rather than forgetting it. Like `interrupted`, it measured nothing.
+FINISHED = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.INTERRUPTED, RunStatus.ABANDONED)
+CUT_SHORT = (RunStatus.INTERRUPTED.value, RunStatus.ABANDONED.value)
 
 
 @dataclass(frozen=True)

@@ -193,6 +193,14 @@ class ProbeReport(_Part):
     finding: str | None = None
 
 
+class OwnerRecord(_Part):
+    """The process that writes the record: whether it still lives (runner.record.liveness)."""
+
+    host: str
+    pid: int
+    process_started: float | None = None
+
+
 class FindingRecord(_Part):
     audit: str
     severity: str
@@ -229,6 +237,7 @@ class RunRecord(_Part):
     reason: str | None = None
     finished: str | None = None
     duration_seconds: float | None = None
+    owner: OwnerRecord | None = None
 
     @property
     def critical_findings(self) -> int:

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from runner.errors import UsageError
-from runner.record.model import RECORD_VERSION, RunRecord, RunStatus
+from runner.record import liveness
+from runner.record.model import RECORD_VERSION, OwnerRecord, RunRecord, RunStatus
 
 RECORD_NAME = "record.json"
 
@@ -52,6 +53,10 @@ class Recorder:
         self.path = folder / RECORD_NAME
         self.record = record
         self._started = time.monotonic()
+        me = liveness.this_process()
+        record.owner = OwnerRecord(host=me.host, pid=me.pid, process_started=me.started)
+        self._heartbeat = liveness.Heartbeat(folder)
+        self._heartbeat.start()
         self.save()
 
     def update(self, **fields: Any) -> None:
@@ -61,6 +66,7 @@ class Recorder:
         self.save()
 
     def finish(self, status: RunStatus, exit_code: int, reason: str | None = None) -> None:
+        self._heartbeat.stop()
         fields: dict[str, Any] = {}
         if status is RunStatus.FAILED and reason and self.record.summary is None:
             # The one line a table of runs shows: "failed: step 'train' killed: out of ..."
@@ -99,8 +105,23 @@ def load_record(path: Path) -> RunRecord:
         raise UsageError(f"{path} has record version {version!r}; this "
                          f"repro reads version {RECORD_VERSION}")
     try:
-        return RunRecord.model_validate(data)
+        record = RunRecord.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"{path} is not a valid run record: {where}: {first['msg']}") from None
+    if record.status == RunStatus.RUNNING and is_abandoned(record, path.parent):
+        record.status = RunStatus.ABANDONED  # read so, never written so: see liveness
+        owner = record.owner
+        who = f"pid {owner.pid} on {owner.host}" if owner else "its process"
+        record.reason = record.reason or (
+            f"abandoned: the repro process that ran it ({who}) is gone (killed, out of "
+            "memory, or the machine restarted) before it could finish")
+    return record
+
+
+def is_abandoned(record: RunRecord, folder: Path) -> bool:
+    """A `running` record whose process is gone (another host: whose heartbeat stopped)."""
+    o = record.owner
+    owner = liveness.Owner(o.host, o.pid, o.process_started) if o else None
+    return liveness.owner_alive(owner, folder) == liveness.Liveness.DEAD

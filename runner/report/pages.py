@@ -17,9 +17,9 @@ from runner.history.compare import RunDiff, diff_runs
 from runner.history.drift import Drift, flags_of
 from runner.history.envfacts import facts
 from runner.history.store import RunRow
-from runner.history.summary import outcome
+from runner.history.summary import CUT_SHORT, outcome
 from runner.history.views import duration, interval, metric_names, short_commit, short_digest
-from runner.record.model import RunRecord, RunStatus
+from runner.record.model import RunRecord
 from runner.report.plots import Point, claim_of, metric_svg, scoped
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -72,7 +72,7 @@ def spec_page(name: str, rows: list[RunRow], records: dict[str, RunRecord]) -> S
     latest = records[rows[-1].run_id]
     page = SpecPage(name, rows, latest, paper=str(latest.paper.get("title") or ""),
                     metrics=metric_names(rows))
-    ran = [r for r in rows if r.status != RunStatus.INTERRUPTED]
+    ran = [r for r in rows if r.status not in CUT_SHORT]
     if len(ran) >= 2:
         diff = diff_runs(records[ran[-2].run_id], records[ran[-1].run_id])
         page.drift = Drift(name, diff, flags_of(diff))

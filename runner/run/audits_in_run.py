@@ -8,8 +8,7 @@ An audit that cannot run (a file the code never wrote) becomes a warning, not a 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,12 @@ from runner.audits.findings import Finding, sort_findings
 from runner.core.metrics import PerRun, values_across
 from runner.core.plan import Plan
 from runner.core.schedule import Job, JobKind
-from runner.errors import ReproError
+from runner.run.audit_context import AuditContext, guard, resolve
+from runner.run.audits_variants import code_and_neighbours
 from runner.run.steps import SeedResult
-from runner.spec.audits import AuditsSpec, BaselineSpec, FileRef
+from runner.spec.audits import AuditsSpec, BaselineSpec
 
-
-@dataclass(frozen=True)
-class AuditContext:
-    repo: Path
-    data: dict[str, Path]
-
-
-def resolve(ref: FileRef, outputs: Path, ctx: AuditContext) -> Path:
-    """A FileRef to a host path; an HDF5 object suffix (`x.h5:group`) is kept."""
-    if ref.location == "repo":
-        root = ctx.repo
-    elif ref.location == "data":
-        root = ctx.data.get(ref.data_name or "", Path("/nonexistent"))
-    else:
-        root = outputs
-    return Path(f"{root}/{ref.path}") if ref.path else root
-
-
-def _guard(name: str, audit: Callable[[], list[Finding]]) -> list[Finding]:
-    try:
-        return audit()
-    except (ReproError, OSError, ValueError) as exc:
-        return [Finding(name, "warning", f"the {name} audit could not run: {exc}",
-                        {"error": str(exc)})]
+__all__ = ["AuditContext", "guard", "resolve", "run_audits"]
 
 
 def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Job], per_run: PerRun,
@@ -59,9 +36,10 @@ def run_audits(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Job], per_r
     found += _leakage(audits, first, ctx)
     found += _gaps(audits, main, per_run)
     for base in audits.baseline:
-        found += _guard("baseline", functools.partial(_baseline, plan, base, main, per_run, ctx))
+        found += guard("baseline", functools.partial(_baseline, plan, base, main, per_run, ctx))
     found += _balance(audits, first, main, per_run, ctx)
     found += _curve(audits, ok, jobs, per_run, folder)
+    found += code_and_neighbours(plan, ok, jobs, first, ctx)
     return [f.to_dict() for f in sort_findings(found)]
 
 
@@ -79,11 +57,11 @@ def _leakage(audits: AuditsSpec, outputs: Path, ctx: AuditContext) -> list[Findi
     found: list[Finding] = []
     if leak.manifest is not None and leak.group is not None:
         m, g = leak.manifest, leak.group
-        found += _guard("leakage", lambda: audit_leakage(
+        found += guard("leakage", lambda: audit_leakage(
             resolve(m.file, outputs, ctx), m.item, m.split, g.pattern, g.column))
     if leak.duplicates is not None:
         d = leak.duplicates
-        found += _guard("duplicates", lambda: audit_duplicates(
+        found += guard("duplicates", lambda: audit_duplicates(
             resolve(d.train, outputs, ctx), resolve(d.test, outputs, ctx), d.columns))
     return found
 
@@ -95,7 +73,7 @@ def _gaps(audits: AuditsSpec, main: Sequence[SeedResult], per_run: PerRun) -> li
     for gap in audits.train_test_gap:
         train = _metric_values(main, per_run, gap.train)
         test = _metric_values(main, per_run, gap.test)
-        found += _guard("train_test_gap", functools.partial(
+        found += guard("train_test_gap", functools.partial(
             audit_train_test_gap, gap.train, train, gap.test, test, gap.margin))
     return found
 
@@ -137,7 +115,7 @@ def _balance(audits: AuditsSpec, outputs: Path, main: Sequence[SeedResult], per_
         vals = per_run[main[0].label][0].get(metric)
         if vals is not None:
             reported[recomputable] = vals
-    return _guard("class_balance", lambda: audit_class_balance(
+    return guard("class_balance", lambda: audit_class_balance(
         resolve(cb.file, outputs, ctx), cb.label, cb.predictions, reported or None, cb.threshold))
 
 
@@ -154,5 +132,5 @@ def _curve(audits: AuditsSpec, ok: Sequence[SeedResult], jobs: dict[str, Job], p
         if job.kind in (JobKind.MAIN, JobKind.CURVE) and lc.metric in per_run[result.label][0]:
             fraction = job.run.fraction if job.run.fraction is not None else 1.0
             points.setdefault(fraction, []).append(per_run[result.label][0][lc.metric])
-    return _guard("learning_curve", lambda: audit_learning_curve(
+    return guard("learning_curve", lambda: audit_learning_curve(
         lc.metric, points, folder / "learning_curve.svg", lc.higher_is_better))

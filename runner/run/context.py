@@ -28,6 +28,8 @@ class RunOptions:
     repeat_seed: int | None = None
     ca_bundle: Path | None = None
     echo_logs: bool = True
+    # GPU device ids a batch scheduler assigned (None: the spec's own request stands).
+    gpu_ids: list[int] | None = None
 
 
 @dataclass

@@ -25,6 +25,7 @@ from runner.errors import ExitCode, ReproError, RunFailed
 from runner.record.model import RunRecord, RunStatus
 from runner.record.store import Recorder, new_run_dir, now_iso
 from runner.run.context import Edges, Outcome, RunContext, RunOptions
+from runner.run.data_mounts import data_mounts
 from runner.run.jobs import execute_jobs
 from runner.run.observer import RunObserver
 from runner.run.planning import build_image, plan_with_engine, read_fresh_lock
@@ -102,7 +103,7 @@ def _run(ctx: RunContext) -> int:
     info = engine.info()
     engine.remove_stale("org.repro.managed=true")
     ctx.gpu = decide(spec.resources.gpus, info.gpu_support, info.gpu_support_reason,
-                     ctx.options.allow_no_gpu)
+                     ctx.options.allow_no_gpu, assigned=ctx.options.gpu_ids)
     recorder.update(fingerprint={"host": host_fingerprint(info)}, gpu=ctx.gpu.record())
     source = _fetch(ctx)
     assert source.checkout is not None
@@ -146,19 +147,6 @@ def _fetch(ctx: RunContext) -> Source:
 
 
 def _data(ctx: RunContext) -> list[Mount]:
-    lock, store = ctx.lock, ctx.edges.store
-    mounts, record = [], []
-    for data in ctx.spec.data:
-        locked = lock.data[data.name].sha256 if lock and data.name in lock.data else None
-        expected = data.sha256 or (None if data.manual else locked)
-        ctx.observer.phase(f"data {data.name}")
-        folder = store.fetch(data, expected)
-        checksum = store.checksum(data, folder)
-        if data.manual and locked and checksum != locked:
-            raise RunFailed(f"manual dataset {data.name!r} differs from the locked checksum",
-                            hint="restore the original files, or run `repro lock` again")
-        mounts.append(Mount(folder, data.mount, read_only=True))
-        record.append({"name": data.name, "mount": data.mount, "sha256": checksum,
-                       "manual": data.manual, "source": str(folder)})
+    mounts, record = data_mounts(ctx.spec, ctx.lock, ctx.edges.store, ctx.observer.phase)
     ctx.recorder.update(data=record)
     return mounts

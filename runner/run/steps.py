@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from runner.edges.engine import (
     StepForensics,
 )
 from runner.errors import EngineLost
+from runner.record.liveness import this_process
 from runner.record.logcap import CappedLog, LogStats
 from runner.spec.models import RegexMetric, Spec
 
@@ -47,6 +47,13 @@ class SeedResult:
     reason: str | None = None
 
 
+def owner_labels() -> dict[str, str]:
+    """Who owns a container: the stale sweep removes it once this process is dead."""
+    me = this_process()
+    return {"org.repro.pid": str(me.pid), "org.repro.host": me.host,
+            "org.repro.pid-started": "" if me.started is None else f"{me.started:.2f}"}
+
+
 def container_request(plan: Plan, image: str, name: str, mounts: list[Mount],
                       labels: dict[str, str], gpus: GpuIds) -> ContainerRequest:
     """The sandboxed container of one job; `gpus` is what the GPU decision granted."""
@@ -54,8 +61,7 @@ def container_request(plan: Plan, image: str, name: str, mounts: list[Mount],
     needs_network = any(s.network for s in plan.spec.steps)
     return ContainerRequest(
         image=image, name=name, user=SANDBOX_USER, workdir=plan.spec.environment.workdir,
-        labels={**labels, "org.repro.pid": str(os.getpid()),
-                "org.repro.host": socket.gethostname()},
+        labels={**labels, **owner_labels()},
         env=container_env(gpus), mounts=mounts, network=needs_network, cpus=res.cpus,
         memory=res.memory, shm=res.shm, pids=res.pids, gpus=gpus,
     )

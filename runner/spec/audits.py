@@ -14,88 +14,20 @@ spec loader checks that they exist (`runner/spec/refs.py`; `metric_names()` list
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
-from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from runner.spec.audit_terms import RECOMPUTABLE, BaselineMetric, BaselineModel, split_h5
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FileRef(BaseModel):
-    """A parsed file field: where it lives (outputs, repo or a data mount) and its path."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    location: Literal["outputs", "repo", "data"]
-    path: str
-    data_name: str | None = None
-
-    def __str__(self) -> str:
-        if self.location == "repo":
-            return f"repo:{self.path}"
-        if self.location == "data":
-            return f"data:{self.data_name}" + (f"/{self.path}" if self.path else "")
-        return self.path
-
-
-def _check_relative(path: str, original: str) -> str:
-    if not path:
-        raise ValueError(f"{original!r}: empty path")
-    if "://" in path:
-        raise ValueError(f"{original!r}: URLs are not supported; give a path")
-    h5 = split_h5(path)
-    file_part = h5[0] if h5 else path
-    if file_part.startswith(("/", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", file_part):
-        raise ValueError(f"{original!r}: must be a relative path, not an absolute one")
-    if ".." in PurePosixPath(file_part.replace("\\", "/")).parts:
-        raise ValueError(f"{original!r}: must not leave its directory with '..'")
-    return path
-
-
-def parse_file_ref(text: str) -> FileRef:
-    """`out/x.csv` | `repo:path` | `data:NAME/path` -> FileRef; ValueError when malformed."""
-    text = text.strip()
-    if text.startswith("repo:"):
-        return FileRef(location="repo", path=_check_relative(text[5:], text))
-    if text.startswith("data:"):
-        name, _, rest = text[5:].partition("/")
-        if not _NAME.match(name):
-            raise ValueError(f"{text!r}: expected data:NAME/path with NAME a declared data mount")
-        path = _check_relative(rest, text) if rest else ""
-        return FileRef(location="data", path=path, data_name=name)
-    return FileRef(location="outputs", path=_check_relative(text, text))
-
-
-def _coerce_file_ref(value: Any) -> Any:
-    return parse_file_ref(value) if isinstance(value, str) else value
-
-
-# A file field: written as a string in YAML, held as a FileRef, dumped back as the string.
-SpecFile = Annotated[
+from runner.spec.audits_code import CodeAuditSpec, NeighboursSpec
+from runner.spec.filerefs import (  # re-exported: the audits' file fields live there
     FileRef,
-    BeforeValidator(_coerce_file_ref),
-    PlainSerializer(str),
-    WithJsonSchema({"type": "string", "description": "PATH (in the run's outputs), "
-                    "repo:PATH (in the repository) or data:NAME/PATH (in a data mount)"}),
-]
-MetricName = Annotated[str, Field(min_length=1)]
+    MetricName,
+    SpecFile,
+    StrictModel,
+    parse_file_ref,
+)
 
+__all__ = ["FileRef", "MetricName", "SpecFile", "StrictModel", "parse_file_ref"]
 
 def _compile(pattern: str, what: str) -> re.Pattern[str]:
     try:
@@ -137,18 +69,21 @@ class DuplicatesSpec(StrictModel):
 
 
 class LeakageSpec(StrictModel):
-    """Group leakage (`manifest` + `group`, both or neither) and/or cross-split `duplicates`."""
+    """Group leakage (`manifest` + `group`, both or neither), cross-split `duplicates` and/or
+    test rows that are near `neighbours` of training rows."""
 
     manifest: ManifestSpec | None = None
     group: GroupSpec | None = None
     duplicates: DuplicatesSpec | None = None
+    neighbours: NeighboursSpec | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> LeakageSpec:
         if (self.manifest is None) != (self.group is None):
             raise ValueError("leakage: 'manifest' and 'group' go together")
-        if self.manifest is None and self.duplicates is None:
-            raise ValueError("leakage: give 'manifest' + 'group', 'duplicates', or both")
+        if self.manifest is None and self.duplicates is None and self.neighbours is None:
+            raise ValueError(
+                "leakage: give 'manifest' + 'group', 'duplicates', 'neighbours' or several")
         return self
 
 
@@ -287,6 +222,7 @@ class AuditsSpec(StrictModel):
     baseline: list[BaselineSpec] = Field(default_factory=list)
     class_balance: ClassBalanceSpec | None = None
     learning_curve: LearningCurveSpec | None = None
+    code: CodeAuditSpec | None = None
 
     @field_validator("baseline")
     @classmethod
@@ -315,6 +251,8 @@ class AuditsSpec(StrictModel):
             refs.append(leak.manifest.file if leak.manifest else None)
             if leak.duplicates is not None:
                 refs += [leak.duplicates.train, leak.duplicates.test]
+            if leak.neighbours is not None:
+                refs += [leak.neighbours.train, leak.neighbours.test]
         for base in self.baseline:
             refs += [base.train, base.test, base.metric_file]
         if self.class_balance is not None:

@@ -23,6 +23,7 @@ class Problem:
     path: tuple[str | int, ...]
     message: str
     hint: str | None = None
+    todo: bool = False  # a value left for a person to fill in (spec/todos.py)
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -39,4 +40,12 @@ class SpecError(ReproError):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, format_path(p.path)))
         count = len(self.problems)
         header = f"invalid spec: {count} problem{'s' if count != 1 else ''}"
+        if self.only_todos:
+            header = (f"the spec is a draft: {count} TODO{'s' if count != 1 else ''} to fill in "
+                      "before it can be used")
         super().__init__("\n".join([header, *("  " + p.render() for p in self.problems)]))
+
+    @property
+    def only_todos(self) -> bool:
+        """Every problem is a TODO: a draft that is otherwise valid."""
+        return bool(self.problems) and all(p.todo for p in self.problems)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from runner.spec.errors import Problem, SpecError
 from runner.spec.models import Spec
 from runner.spec.refs import check_references
+from runner.spec.todos import todo_problems, under_todo
 from runner.spec.yamlsafe import Located, YamlReadError, read_yaml
 
 
@@ -43,16 +44,18 @@ def load_spec_text(text: str, file: str, *, allow_mutable_ref: bool = False) -> 
                                  "start with `version: 1` and see docs/spec.md")])
     data = dict(located.data)
     data.setdefault("name", _default_name(file))
+    todos = todo_problems(located, text, file)
     references = [
         Problem(file, located.line_of(path), path, message, hint)
-        for path, message, hint in check_references(data)
+        for path, message, hint in check_references(data) if not under_todo(path, todos)
     ]
     try:
         spec = Spec.model_validate(data, context={"allow_mutable_ref": allow_mutable_ref})
     except ValidationError as exc:
-        raise SpecError(_merge(_problems(exc, located, file), references)) from None
-    if references:
-        raise SpecError(references)
+        schema = [p for p in _problems(exc, located, file) if not under_todo(p.path, todos)]
+        raise SpecError(_merge(schema, references) + todos) from None
+    if references or todos:
+        raise SpecError(references + todos)
     return spec
 
 

@@ -109,3 +109,20 @@ def test_show_prints_the_saved_record(demo_run: tuple[int, dict[str, Any], Path,
     assert record["run_id"] in result.output
     assert "variants vs the main configuration" in result.output
     assert "determinism probe" in result.output
+
+
+def test_demo_leaky_preprocess_variant_is_flagged_by_both_audits(
+        demo_run: tuple[int, dict[str, Any], Path, str]) -> None:
+    _, record, _, _ = demo_run
+    findings = record["findings"]
+    main_code = [f for f in findings if f["audit"] == "code" and "variant" not in f["evidence"]]
+    assert [f["severity"] for f in main_code] == ["info"]
+    main_nb = next(f for f in findings
+                   if f["audit"] == "neighbours" and "variant" not in f["evidence"])
+    assert main_nb["severity"] == "info"
+    leaky = [f for f in findings if f["evidence"].get("variant") == "leaky-preprocess"]
+    code = sorted((f["evidence"]["file"], f["evidence"]["kind"]) for f in leaky
+                  if f["audit"] == "code")
+    assert code == [("evaluate.py", "oversampling"), ("train.py", "oversampling")]
+    nb = next(f for f in leaky if f["audit"] == "neighbours")
+    assert nb["severity"] == "critical" and nb["evidence"]["share_flagged"] > 0.1

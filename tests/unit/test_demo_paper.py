@@ -118,3 +118,28 @@ def test_one_invariant_logistic_regression_matches_network(cell: dict[str, Any])
                      stdout, re.MULTILINE)
     baseline = json.loads((cell["dir"] / "results" / "baseline.json").read_text())
     assert abs(baseline["test"]["auc"] - cell["metrics"]["test"]["auc"]) <= 0.025
+
+
+def test_leaky_preprocess_is_found_by_both_audits(tmp_path: Path) -> None:
+    """PREPROCESS=leaky oversamples before the split: the code audit names the lines, the
+    neighbour audit finds the synthetic test rows; the default code and rows are clean."""
+    from runner.audits.code_audit import audit_code
+    from runner.audits.neighbours import audit_neighbours
+
+    assert [f.severity for f in audit_code([EXAMPLE])] == ["info"]
+    leaks = [f.evidence for f in audit_code([EXAMPLE], {"PREPROCESS": "leaky"})]
+    assert [(e["file"], e["fit"], e["split"], e["kind"]) for e in leaks] == [
+        ("evaluate.py", "Smote.fit_resample", "split_rows", "oversampling"),
+        ("train.py", "Smote.fit_resample", "split_rows", "oversampling")]
+    workdir = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, workdir, ignore=shutil.ignore_patterns("__pycache__", "out"))
+    columns = ["stress_xx", "stress_yy", "stress_zz", "stress_xy", "stress_xz", "stress_yz"]
+    shares = {}
+    for mode in ("clean", "leaky"):
+        _run(workdir, "train.py", "--seed", "0", PREPROCESS=mode)
+        _run(workdir, "evaluate.py", PREPROCESS=mode)
+        (finding,) = audit_neighbours(workdir / "out/train.csv", workdir / "out/test.csv",
+                                      columns)
+        shares[mode] = (finding.severity, finding.evidence["share_flagged"])
+    assert shares["clean"][0] == "info" and shares["clean"][1] < 0.02
+    assert shares["leaky"][0] == "critical" and shares["leaky"][1] > 0.1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runner.core.logscan import LogScanner, MetricNotFound, scan_text
 from runner.core.lograte import LiveLines, collapse
+from runner.core.logscan import LogScanner, MetricNotFound, scan_text
 from runner.spec.models import RegexMetric
 
 NOTEBOOK = ["accuracy 0.967", "Standard error:", "accuracy 0.013", "accuracy 0.020"]

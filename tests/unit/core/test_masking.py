@@ -17,7 +17,8 @@ def test_secret_looking_names(name: str) -> None:
     assert is_secret_name(name)
 
 
-@pytest.mark.parametrize("name", ["PATH", "HOME", "SEED", "KERAS_BACKEND", "PASSES", "MONKEY"])
+@pytest.mark.parametrize("name", ["PATH", "HOME", "SEED", "KERAS_BACKEND", "PASSES", "MONKEY",
+                                  "RAY_AUTH_MODE", "AUTH_TYPE", "TOKEN_TTL"])
 def test_ordinary_names(name: str) -> None:
     assert not is_secret_name(name)
 
@@ -47,3 +48,8 @@ def test_a_password_containing_at_is_masked_whole() -> None:
 
     assert mask_url("https://user:p@ss@host.example/repo.git") == "https://***@host.example/repo.git"
     assert mask_url("https://host.example/a@b") == "https://host.example/a@b"
+
+
+def test_a_setting_that_names_a_kind_of_secret_scrubs_nothing() -> None:
+    """Ray sets RAY_AUTH_MODE=token in the driver's environment: "token" is no secret."""
+    assert scrub("token from file: x", {"RAY_AUTH_MODE": "token"}) == "token from file: x"
