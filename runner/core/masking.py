@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 MASK = "***"
 # Everything between the scheme and the last `@` before the host: a password may hold `@`.
@@ -45,3 +45,17 @@ def scrub(text: str, secrets: Mapping[str, str], always: Iterable[str] = ()) -> 
 def mask_url(url: str) -> str:
     """`https://user:token@host/x` -> `https://***@host/x`: credentials never reach a record."""
     return _CREDENTIALS.sub("***@", url)
+
+
+def scrubber(secrets: Mapping[str, str], always: Iterable[str] = ()) -> Callable[[str], str]:
+    """`scrub` with its secret values worked out once: for every line of a long log."""
+    values = {v for k, v in secrets.items() if is_secret_name(k)} | set(always)
+    ordered = sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+
+    def scrub_line(text: str) -> str:
+        for value in ordered:
+            if value in text:
+                text = text.replace(value, MASK)
+        return mask_url(text) if "@" in text else text
+
+    return scrub_line

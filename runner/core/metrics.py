@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-import math
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from runner.core.logscan import MetricNotFound, as_number, scan_text
 from runner.spec.models import FileMetric, RegexMetric
+
+__all__ = ["MetricNotFound", "PerRun", "from_file", "from_log", "values_across"]
 
 # Per run label: the metric values it produced, and why each missing metric is missing.
 PerRun = dict[str, tuple[dict[str, float], dict[str, str]]]
@@ -23,17 +24,9 @@ def values_across(labels: Iterable[str], per_run: PerRun, metric: str) -> list[f
     return [per_run[label][0][metric] for label in labels if metric in per_run[label][0]]
 
 
-class MetricNotFound(Exception):
-    """Why a metric has no value in one seed; becomes the `missing` reason in the record."""
-
-
 def from_log(metric: RegexMetric, log: str) -> float:
-    matches = list(re.finditer(metric.regex, log, re.MULTILINE))
-    if not matches:
-        raise MetricNotFound(f"pattern {metric.regex!r} not found in the log of {metric.step!r}")
-    match = matches[-1] if metric.occurrence == "last" else matches[0]
-    text = match.group(1) if match.groups() else match.group(0)
-    return _number(text, f"the match of {metric.regex!r}")
+    """A regex metric over a whole log held in memory (runs stream it: `core.logscan`)."""
+    return scan_text(metric, log.splitlines())
 
 
 def from_file(metric: FileMetric, root: Path) -> float:
@@ -48,7 +41,7 @@ def from_file(metric: FileMetric, root: Path) -> float:
         data = json.loads(text) if kind == "json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise MetricNotFound(f"{metric.file} is not valid {kind}: {exc}") from None
-    return _number(_lookup(data, metric.key, metric.file), f"{metric.file}:{metric.key}")
+    return as_number(_lookup(data, metric.key, metric.file), f"{metric.file}:{metric.key}")
 
 
 def _format_of(path: Path) -> str:
@@ -79,16 +72,4 @@ def _from_csv(path: Path, key: str) -> float:
     index = int(row) if row.lstrip("-").isdigit() else -1
     if not -len(rows) <= index < len(rows):
         raise MetricNotFound(f"{path.name} has no row {index}")
-    return _number(rows[index][column], f"{path.name}:{key}")
-
-
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool):
-        raise MetricNotFound(f"{where} is a boolean, not a number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise MetricNotFound(f"{where} is {value!r}, not a number") from None
-    if not math.isfinite(number):
-        raise MetricNotFound(f"{where} is {number}, not a finite number")
-    return number
+    return as_number(rows[index][column], f"{path.name}:{key}")

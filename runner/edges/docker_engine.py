@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
 import socket
 import tarfile
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +17,9 @@ import docker.types
 from runner.core.sandbox import CAP_DROP, SECURITY_OPT
 from runner.edges.docker_exec import DockerExec
 from runner.edges.docker_images import DockerImages
-from runner.edges.engine import ContainerRequest, EngineInfo, ExecResult, ImageInfo, LogSink, Mount
+from runner.edges.docker_steps import DockerSteps
+from runner.edges.engine import ContainerRequest, EngineInfo, ImageInfo, LogSink, Mount
+from runner.edges.engine_io import guarded
 from runner.errors import InfraError, RunFailed
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -55,11 +53,12 @@ def _gpu_support(runtimes: list[str]) -> tuple[bool, str]:
     return False, "no nvidia runtime in the engine and no NVIDIA Container Toolkit on the host"
 
 
-class DockerEngine(DockerExec, DockerImages):
+class DockerEngine(DockerExec, DockerImages, DockerSteps):
     def __init__(self, client: docker.DockerClient | None = None) -> None:
         self.client = client or _connect()
         self.api = self.client.api
 
+    @guarded
     def info(self) -> EngineInfo:
         try:
             version, info = self.client.version(), self.client.info()
@@ -72,6 +71,7 @@ class DockerEngine(DockerExec, DockerImages):
                           runtimes, gpu, why, str(info.get("Driver", "")),
                           str(info.get("DockerRootDir", "")), str(info.get("CgroupVersion", "")))
 
+    @guarded
     def image(self, ref: str) -> ImageInfo | None:
         try:
             img = self.client.images.get(ref)
@@ -84,6 +84,7 @@ class DockerEngine(DockerExec, DockerImages):
         return ImageInfo(img.id, list(img.tags), dict(labels),
                          list(attrs.get("RepoDigests") or []), attrs.get("Created", ""))
 
+    @guarded
     def resolve_base(self, ref: str) -> str:
         """A pinnable form of `ref`: its registry digest if it has one, else the image id."""
         found = self.image(ref)
@@ -103,6 +104,7 @@ class DockerEngine(DockerExec, DockerImages):
                 return digest
         return found.id
 
+    @guarded
     def import_rootfs(self, tar_path: Path, tag: str, changes: list[str]) -> str:
         repo, _, version = tag.partition(":")
         try:
@@ -115,6 +117,7 @@ class DockerEngine(DockerExec, DockerImages):
             raise InfraError(f"docker import reported success but {tag} is missing")
         return found.id
 
+    @guarded
     def build(
         self, context_dir: Path, tag: str, labels: dict[str, str], build_args: dict[str, str],
         on_log: LogSink, nocache: bool = False, dockerfile: str = "Dockerfile",
@@ -138,6 +141,7 @@ class DockerEngine(DockerExec, DockerImages):
             raise InfraError(f"build finished but {tag} is missing (image id {image_id})")
         return found.id
 
+    @guarded
     def tag(self, image: str, ref: str) -> None:
         repo, _, version = ref.rpartition(":") if ":" in ref.split("/")[-1] else (ref, "", "")
         try:
@@ -145,6 +149,7 @@ class DockerEngine(DockerExec, DockerImages):
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not tag {image[:19]} as {ref}: {exc}") from None
 
+    @guarded
     def start(self, request: ContainerRequest) -> str:
         kwargs = _run_kwargs(request)
         try:
@@ -163,6 +168,7 @@ class DockerEngine(DockerExec, DockerImages):
             raise
         return str(container.id)
 
+    @guarded
     def set_network(self, container: str, enabled: bool) -> None:
         net = self.client.networks.get("bridge")
         attached = container in {c.id for c in net.containers} if enabled else True
@@ -175,28 +181,7 @@ class DockerEngine(DockerExec, DockerImages):
             if enabled or "is not connected" not in str(exc):
                 raise InfraError(f"could not change the container's network: {exc}") from None
 
-    def exec(
-        self, container: str, command: list[str], env: dict[str, str], on_output: LogSink,
-        timeout: float | None,
-    ) -> ExecResult:
-        started = time.monotonic()
-        try:
-            exec_id = self.api.exec_create(container, command, environment=env)["Id"]
-            stream = self.api.exec_start(exec_id, stream=True)
-        except docker.errors.DockerException as exc:
-            raise InfraError(f"could not run a step in the container: {exc}") from None
-        reader = threading.Thread(target=_pump, args=(stream, on_output), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        timed_out = reader.is_alive()
-        if timed_out:
-            # An exec has no kill of its own: stopping the container ends the step, and the
-            # steps after it cannot run anyway.
-            self._kill(container)
-            reader.join(10)
-        code = None if timed_out else self.api.exec_inspect(exec_id).get("ExitCode")
-        return ExecResult(code, time.monotonic() - started, timed_out)
-
+    @guarded
     def copy_out(self, container: str, path: str, dest: Path) -> bool:
         try:
             stream, _ = self.api.get_archive(container, path)
@@ -214,6 +199,7 @@ class DockerEngine(DockerExec, DockerImages):
                 tar.extractall(dest, filter="data")
         return True
 
+    @guarded
     def remove(self, container: str) -> None:
         try:
             self.api.remove_container(container, force=True, v=True)
@@ -226,6 +212,7 @@ class DockerEngine(DockerExec, DockerImages):
         except docker.errors.DockerException as exc:
             raise InfraError(f"could not remove container {container[:12]}: {exc}") from None
 
+    @guarded
     def remove_stale(self, label: str) -> int:
         """Remove containers a dead repro on this host left behind (killed, or its engine
         went away mid-run: the containers carry its labels either way).
@@ -242,6 +229,7 @@ class DockerEngine(DockerExec, DockerImages):
                 removed += 1
         return removed
 
+    @guarded
     def run_once(
         self, image: str, command: list[str], user: str | None = None, network: bool = False,
         env: dict[str, str] | None = None, mounts: list[Mount] | None = None,
@@ -264,9 +252,6 @@ class DockerEngine(DockerExec, DockerImages):
             self.remove(str(container.id))
         return code, output
 
-    def _kill(self, container: str) -> None:
-        with contextlib.suppress(docker.errors.DockerException):
-            self.api.kill(container)
 
 
 def _owner_dead(labels: dict[str, str]) -> bool:
@@ -317,17 +302,6 @@ def _build_error(message: str, log: list[str]) -> None:
     tail = [*log[-25:], message]
     raise BuildFailed(f"image build failed at {step or 'an unknown step'}: {message.strip()}",
                       step, tail)
-
-
-def _pump(stream: Iterator[bytes], on_output: LogSink) -> None:
-    pending = ""
-    for chunk in stream:
-        pending += chunk.decode("utf-8", "replace")
-        *lines, pending = pending.split("\n")
-        for line in lines:
-            on_output(line)
-    if pending:
-        on_output(pending)
 
 
 def _run_kwargs(request: ContainerRequest) -> dict[str, Any]:

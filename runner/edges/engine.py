@@ -10,7 +10,9 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, runtime_checkable
+
+from runner.core.stepfail import LimitState
 
 LogSink = Callable[[str], None]
 
@@ -126,3 +128,13 @@ class ContainerEngine(Protocol):
         self, image: str, command: list[str], user: str | None = None, network: bool = False,
         env: dict[str, str] | None = None, mounts: list[Mount] | None = None,
     ) -> tuple[int, str]: ...
+
+
+@runtime_checkable
+class StepForensics(Protocol):
+    """What an engine can tell about a job's container after a step failed (optional:
+    an engine without it gets the exit code's plain reading)."""
+
+    def step_limits(self, container: str) -> LimitState: ...
+
+    def has_command(self, container: str, name: str) -> bool: ...

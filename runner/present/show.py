@@ -60,6 +60,9 @@ def _header(record: RunRecord, out: Console) -> None:
               f"{record.duration_seconds or 0:.1f}s", highlight=False)
     if record.reason:
         out.print(f"reason   {record.reason}", highlight=False)
+    hint = next((s.hint for run in record.runs for s in run.steps if s.hint), None)
+    if hint and record.status != RunStatus.COMPLETED:
+        out.print(f"hint     {hint}", highlight=False)
     out.print(f"verdict  [{style}]{verdict}[/{style}]" if style else f"verdict  {verdict}")
 
 

@@ -90,6 +90,13 @@ class ImageRecord(_Part):
     lock: str | None = None
 
 
+class LimitHit(_Part):
+    """A sandbox limit that ended a step: `memory` (OOM kill), `pids`, or `timeout`."""
+
+    kind: str
+    limit: str  # as a person writes it: 256m, 4096, 20s
+
+
 class StepRecord(_Part):
     name: str
     command: str
@@ -102,6 +109,12 @@ class StepRecord(_Part):
     network: bool
     optional: bool = False
     log: str
+    log_bytes: int = Field(0, description="bytes the step printed")
+    log_dropped_bytes: int = Field(0, description="bytes left out of the capped log "
+                                                  "(between its head and its tail)")
+    limit_hit: LimitHit | None = None
+    diagnosis: str | None = Field(None, description="why the step failed, in words")
+    hint: str | None = None
 
 
 class RunEntry(_Part):

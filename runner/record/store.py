@@ -67,8 +67,12 @@ class Recorder:
 
     def finish(self, status: RunStatus, exit_code: int, reason: str | None = None) -> None:
         self._heartbeat.stop()
+        fields: dict[str, Any] = {}
+        if status is RunStatus.FAILED and reason and self.record.summary is None:
+            # The one line a table of runs shows: "failed: step 'train' killed: out of ..."
+            fields["summary"] = f"failed: {reason.splitlines()[0]}"
         self.update(status=status, exit_code=exit_code, reason=reason, finished=now_iso(),
-                    duration_seconds=round(time.monotonic() - self._started, 3))
+                    duration_seconds=round(time.monotonic() - self._started, 3), **fields)
 
     def save(self) -> None:
         write_json_atomic(self.path, self.record.to_json_data())

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runner.core.claims import judge_claim, run_verdict
-from runner.core.metrics import MetricNotFound, PerRun, from_file, from_log
+from runner.core.metrics import MetricNotFound, PerRun, from_file
 from runner.core.plan import Plan
 from runner.core.schedule import Job, JobKind
 from runner.errors import ExitCode
@@ -19,7 +19,7 @@ from runner.record.store import Recorder
 from runner.run.audits_in_run import AuditContext
 from runner.run.steps import SeedResult
 from runner.run.variants import analyse_extras
-from runner.spec.models import FileMetric, RegexMetric, Spec
+from runner.spec.models import FileMetric, Spec
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ def extract(spec: Spec, result: SeedResult) -> tuple[dict[str, float], dict[str,
                     raise MetricNotFound("no outputs were copied from the container")
                 values[name] = from_file(metric, result.outputs)
             else:
-                if metric.step not in result.logs:
+                if metric.step not in result.scans:
                     raise MetricNotFound(f"step {metric.step!r} did not run")
-                values[name] = from_log(metric, result.logs[metric.step])
+                values[name] = result.scans[metric.step][name].value()
         except MetricNotFound as exc:
             missing[name] = f"{result.label}: {exc}"
     values.update(_baseline_values(spec, result))
@@ -54,12 +54,11 @@ def _baseline_values(spec: Spec, result: SeedResult) -> dict[str, float]:
     out: dict[str, float] = {}
     for base in spec.audits.baseline if spec.audits else []:
         step = f"baseline-{base.name}"
-        if base.run is None or step not in result.logs:
+        if base.run is None or step not in result.scans:
             continue
         try:
             if base.metric_regex is not None:
-                metric = RegexMetric(regex=base.metric_regex, step=step)
-                out[f"baseline:{base.name}"] = from_log(metric, result.logs[step])
+                out[f"baseline:{base.name}"] = result.scans[step][f"baseline:{base.name}"].value()
             elif base.metric_file is not None and base.key and result.outputs is not None:
                 fm = FileMetric(file=base.metric_file.path, key=base.key, format="json")
                 out[f"baseline:{base.name}"] = from_file(fm, result.outputs)

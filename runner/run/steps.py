@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runner.core.gpu import GpuIds, container_env
-from runner.core.masking import mask_env, scrub
+from runner.core.lograte import LiveLines
+from runner.core.logscan import LogScanner, MatchTally
+from runner.core.masking import mask_env, scrub, scrubber
 from runner.core.plan import Plan, StepPlan
 from runner.core.sandbox import SANDBOX_USER
 from runner.core.schedule import SeedRun
-from runner.edges.engine import ContainerEngine, ContainerRequest, Mount
+from runner.core.stepfail import StepFailure, diagnose, missing_command, timed_out
+from runner.edges.engine import (
+    ContainerEngine,
+    ContainerRequest,
+    ExecResult,
+    Mount,
+    StepForensics,
+)
+from runner.errors import EngineLost
 from runner.record.liveness import this_process
+from runner.record.logcap import CappedLog, LogStats
+from runner.spec.models import RegexMetric, Spec
 
 Display = Callable[[str], None]
+TAIL_LINES = 20
 
 
 @dataclass
@@ -26,7 +40,8 @@ class SeedResult:
     label: str
     status: str = "running"  # ok | step_failed | timeout | error
     steps: list[dict[str, Any]] = field(default_factory=list)
-    logs: dict[str, str] = field(default_factory=dict)
+    # Per step that ran: each metric's matches in its output (never the whole log).
+    scans: dict[str, dict[str, MatchTally]] = field(default_factory=dict)
     outputs: Path | None = None
     container_fingerprint: dict[str, Any] | None = None
     reason: str | None = None
@@ -86,41 +101,101 @@ def _run_step(
         return False
     if any(s.network for s in plan.spec.steps):
         engine.set_network(container, step.network)
-    log_path = folder / f"{step.name}.log"
-    lines: list[str] = []
     show(f"[{job.label}] step {step.name}: {step.command}")
-    with open(log_path, "w", encoding="utf-8") as log:
-        def sink(line: str) -> None:
-            clean = scrub(line, secrets, _secret_values(step))
-            lines.append(clean)
-            log.write(clean + "\n")
-            log.flush()
-            show(f"  {step.name} | {clean}")
-
-        env = {**step.env, **{name: os.environ[name] for name in step.secrets
-                              if name in os.environ}}
-        outcome = engine.exec(container, ["/bin/sh", "-c", step.command], env, sink, timeout)
-    result.logs[step.name] = "\n".join(lines)
+    stream = StepStream(plan.spec, step, folder, show, scrubber(secrets, _secret_values(step)))
+    env = {**step.env, **{name: os.environ[name] for name in step.secrets
+                          if name in os.environ}}
+    try:
+        outcome = engine.exec(container, ["/bin/sh", "-c", step.command], env, stream.sink,
+                              timeout)
+    except EngineLost as exc:
+        raise exc.during(f"{job.label}, step {step.name!r}") from None
+    finally:
+        stats = stream.close()
+    result.scans[step.name] = stream.scanner.tallies
+    failure = _failure(plan, engine, container, step, outcome, timeout, list(stream.last))
     result.steps.append({
         "name": step.name, "command": scrub(step.command, secrets, _secret_values(step)),
         "env": mask_env(step.env), "secrets": list(step.secrets),
         "exit_code": outcome.exit_code,
         "duration_seconds": round(outcome.duration, 3), "timed_out": outcome.timed_out,
         "timeout_seconds": timeout, "network": step.network, "optional": step.optional,
-        "log": f"{job.label}/{step.name}.log",
+        "log": f"{job.label}/{step.name}.log", "log_bytes": stats.bytes,
+        "log_dropped_bytes": stats.dropped, **_failure_fields(failure),
     })
-    if outcome.timed_out:
-        result.status = "timeout"
-        result.reason = f"step {step.name!r} overran its timeout of {timeout:g}s"
-        return False
-    if outcome.exit_code != 0 and step.optional:
-        show(f"[{job.label}] optional step {step.name} exited {outcome.exit_code}; going on")
+    if failure is None:
         return True
-    if outcome.exit_code != 0:
-        result.status = "step_failed"
-        result.reason = f"step {step.name!r} exited with code {outcome.exit_code}"
-        return False
-    return True
+    if step.optional and not outcome.timed_out:
+        show(f"[{job.label}] optional step {step.name} {failure.diagnosis}; going on")
+        return True
+    result.status = "timeout" if outcome.timed_out else "step_failed"
+    result.reason = failure.reason(step.name)
+    show(f"[{job.label}] step {step.name} {failure.diagnosis}"
+         + (f"\n  hint: {failure.hint}" if failure.hint else ""))
+    return False
+
+
+def _failure(plan: Plan, engine: ContainerEngine, container: str, step: StepPlan,
+             outcome: ExecResult, timeout: float | None, last: list[str]) -> StepFailure | None:
+    """Why the step failed (None: it did not), asking the engine what it knows."""
+    if outcome.timed_out:
+        assert timeout is not None
+        return timed_out(timeout, run_budget=step.timeout is None or timeout < step.timeout)
+    if outcome.exit_code == 0:
+        return None
+    limits, python3 = None, False
+    if isinstance(engine, StepForensics):
+        limits = engine.step_limits(container)
+        if outcome.exit_code == 127 and missing_command(last) == "python":
+            python3 = engine.has_command(container, "python3")
+    res = plan.spec.resources
+    return diagnose(outcome.exit_code, limits, res.memory, res.pids, last, python3)
+
+
+def _failure_fields(failure: StepFailure | None) -> dict[str, Any]:
+    if failure is None:
+        return {}
+    hit = ({"kind": failure.limit_kind, "limit": failure.limit or "none"}
+           if failure.limit_kind else None)
+    return {"limit_hit": hit, "diagnosis": failure.diagnosis, "hint": failure.hint}
+
+
+class StepStream:
+    """Where a step's output goes, line by line: scrubbed of secrets, matched against the
+    metrics that read this step, written to its capped log, and shown rate-limited.
+    Nothing grows with the output but the log's bounded tail."""
+
+    def __init__(self, spec: Spec, step: StepPlan, folder: Path, show: Display,
+                 scrub_line: Callable[[str], str]) -> None:
+        self.name, self.show, self.scrub_line = step.name, show, scrub_line
+        self.scanner = LogScanner(step_metrics(spec, step.name))
+        self.log = CappedLog(folder / f"{step.name}.log", spec.logs.max)
+        self.live = LiveLines()
+        self.last: deque[str] = deque(maxlen=TAIL_LINES)  # for diagnosing a failure
+
+    def sink(self, line: str) -> None:
+        clean = self.scrub_line(line)
+        self.scanner.feed(clean)
+        self.log.write_line(clean)
+        self.last.append(clean)
+        for shown in self.live.feed(clean):
+            self.show(f"  {self.name} | {shown}")
+
+    def close(self) -> LogStats:
+        for shown in self.live.flush():
+            self.show(f"  {self.name} | {shown}")
+        return self.log.close()
+
+
+def step_metrics(spec: Spec, step: str) -> dict[str, RegexMetric]:
+    """The regex metrics that read `step`'s output, and `run:` baselines' (`baseline:NAME`)."""
+    found = {name: m for name, m in spec.metrics.items()
+             if isinstance(m, RegexMetric) and m.step == step}
+    for base in spec.audits.baseline if spec.audits else []:
+        if base.run is not None and base.metric_regex is not None \
+                and step == f"baseline-{base.name}":
+            found[f"baseline:{base.name}"] = RegexMetric(regex=base.metric_regex, step=step)
+    return found
 
 
 def _secret_values(step: StepPlan) -> list[str]:

@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    StrictInt,
     Tag,
     ValidationInfo,
     field_validator,
@@ -192,10 +193,27 @@ class Step(Strict):
                         "masked in records and scrubbed from logs")
 
 
+MatchChoice = Literal["last", "first", "mean"] | Annotated[StrictInt, Field(ge=1)]
+
+
 class RegexMetric(Strict):
-    regex: str = Field(description="first capture group (or whole match) is the value")
+    regex: str = Field(description="first capture group (or whole match) is the value; "
+                                   "matched line by line")
     step: Slug = Field(description="whose log to search")
-    occurrence: Literal["last", "first"] = "last"
+    match: MatchChoice = Field(
+        "last", description="which match counts: last, first, the N-th (1-based), or the "
+                            "mean of all")
+    occurrence: Literal["last", "first"] | None = Field(
+        None, description="the older name of `match` (last or first)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _occurrence_is_match(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("occurrence") is not None:
+            if "match" in data and data["match"] != data["occurrence"]:
+                raise ValueError("give `match` (or its older name `occurrence`), not both")
+            data = {**data, "match": data["occurrence"]}
+        return data
 
     @field_validator("regex")
     @classmethod
@@ -272,6 +290,12 @@ class Statistics(Strict):
     confidence: float = Field(0.95, gt=0.5, lt=1.0)
 
 
+class Logs(Strict):
+    max: Annotated[Size, Field(ge=4096)] = Field(
+        32 << 20, description="most bytes of a step's log kept on disk: its head and tail, "
+                              "with a marker saying how many bytes were dropped between")
+
+
 class Variant(Strict):
     env: EnvMap = {}
     steps: dict[str, str] = Field({}, description="step name -> replacement command")
@@ -294,6 +318,7 @@ class Spec(Strict):
     metrics: dict[str, Metric] = {}
     claims: list[Claim] = []
     variants: dict[str, Variant] = {}
+    logs: Logs = Logs()
     artifacts: list[RelPath] = Field([], description="paths (relative to the workdir) to keep")
     audits: AuditsSpec | None = None
 
