@@ -1,14 +1,15 @@
-"""Hostile inputs for `repro validate`, `repro plan` and the `repro audit` commands.
+"""Hostile specs for `repro validate` and `repro plan`, and the runner shared with the audits.
 
 Shared by the suite's bounded hypothesis test (tests/cli/test_cli_fuzz.py) and the long
 run (benchmarks/fuzz_specs.py). Every case is made from a `random.Random`, so a failing
-case is reproduced from its seed. A crash is exit 70 (or an uncaught exception, or any code
-outside the allowed ones, or a traceback in the output).
+case is remade from its seed. A crash is exit 70 (a bug, with a crash log), any code
+outside the allowed ones, or a traceback in the output.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,10 @@ SPEC_CODES = (0, 2)
 AUDIT_CODES = (0, 1, 2)
 
 JUNK_VALUES: list[Any] = [
-    None, True, 0, -1, 10**40, 1.5, float("nan"), float("inf"), "", "x" * 5000, "\x00",
-    "TODO", "{seed}", "${HOME}", "../../etc/passwd", [], [None], {}, {"a": None},
-    {"": 1}, [[[[]]]], "1e999", "0x1f", "-", "~", "é✓🙂", "\ud7ff",
+    None, True, False, 0, -1, 10**40, 1.5, -0.0, float("nan"), float("inf"), "", "x" * 5000,
+    "\x00", "TODO", "{seed}", "{nope}", "${HOME}", "../../etc/passwd", "/", "a b", [], [None],
+    {}, {"a": None}, {"": 1}, [[[[]]]], "1e999", "0x1f", "-", "~", "é✓🙂", "\ud7ff", "\ud800",
+    "256m", "-5g", "1.5.2", "99999999999t", "0s", "-1m", "*", "[", "|", "#x", "null",
 ]
 
 BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -42,6 +44,37 @@ h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 version: 1
 steps: *h
 """
+
+# Named hostile documents: the plain parametrized tests show each one by name.
+NAMED: dict[str, Callable[[random.Random], bytes]] = {
+    "empty": lambda r: b"",
+    "blank lines": lambda r: b"\n\n   \n",
+    "binary junk": lambda r: r.randbytes(r.randint(1, 4096)),
+    "invalid utf-8": lambda r: b"version: 1\nname: \xff\xfe\x80bad\n",
+    "byte-order mark": lambda r: b"\xef\xbb\xbfversion: 1\n",
+    "deep flow list": lambda r: ("[" * r.randint(100, 20000)).encode(),
+    "deep block mapping": lambda r: (
+        "a:\n" + "".join(" " * i + "b:\n" for i in range(1, r.randint(50, 3000)))).encode(),
+    "huge list": lambda r: (
+        "version: 1\nseeds: [" + ",".join(["0"] * r.randint(1000, 100000)) + "]\n").encode(),
+    "huge scalar": lambda r: ("version: 1\nname: " + "n" * r.randint(10**4, 2 * 10**6)).encode(),
+    "billion laughs": lambda r: BOMB.encode(),
+    "duplicate keys": lambda r: b"version: 1\nversion: 2\nname: a\nname: b\n",
+    "complex keys": lambda r: b"? [a, b]\n: 1\n1: 2\nnull: 3\n",
+    "python tag": lambda r: b"!!python/object/apply:os.system ['true']\n",
+    "custom tags": lambda r: b"version: !!binary aGVsbG8=\nsteps: !custom x\n",
+    "two documents": lambda r: b"--- 1\n--- 2\n",
+    "nul byte": lambda r: b"version: 1\x00\nname: a\n",
+    "yaml directive": lambda r: b"%YAML 9.9\n---\na: 1\n",
+    "unknown alias": lambda r: b"a: *nowhere\n",
+    "tab indent": lambda r: b"steps:\n\t- run: x\n",
+    "scalar document": lambda r: b"42\n",
+    "list document": lambda r: b"- version: 1\n",
+    "utf-16": lambda r: "version: 1\nname: a\n".encode("utf-16"),
+    "lone surrogate escape": lambda r: b'version: 1\nname: "\\ud800"\n',
+    "float version": lambda r: b"version: 1.0000000001\n",
+    "many keys": lambda r: "".join(f"k{i}: {i}\n" for i in range(r.randint(1000, 20000))).encode(),
+}
 
 
 @dataclass
@@ -59,31 +92,41 @@ class Outcome:
 def _walk(data: Any, rng: random.Random) -> tuple[Any, Any] | None:
     """A random (container, key) inside `data`, or None for the root."""
     parent, key, node = None, None, data
-    while isinstance(node, (dict, list)) and node and rng.random() < 0.75:
+    while isinstance(node, dict | list) and node and rng.random() < 0.75:
         parent = node
         key = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
         node = node[key]
     return None if parent is None else (parent, key)
 
 
-def mutate_tree(text: str, rng: random.Random) -> str:
+def put(data: Any, rng: random.Random, value: Any) -> Any:
+    """Put `value` at a random place in `data` (replace, delete, add a key); the new root."""
+    spot = _walk(data, rng)
+    if spot is None:
+        return value if rng.random() < 0.2 else data
+    parent, key = spot
+    roll = rng.random()
+    if roll < 0.6:
+        parent[key] = value
+    elif roll < 0.8 and isinstance(parent, dict):
+        del parent[key]
+    elif isinstance(parent, dict):
+        parent[rng.choice(["zz", "steps", "seeds", "1", "metrics", "TODO"])] = value
+    else:
+        parent.append(value)
+    return data
+
+
+def dump(data: Any, rng: random.Random) -> bytes:
+    text = yaml.safe_dump(data, allow_unicode=rng.random() < 0.5, sort_keys=False)
+    return text.encode("utf-8", "surrogatepass")
+
+
+def mutate_tree(text: str, rng: random.Random) -> bytes:
     data = yaml.safe_load(text)
     for _ in range(rng.randint(1, 4)):
-        spot = _walk(data, rng)
-        if spot is None:
-            data = rng.choice(JUNK_VALUES) if rng.random() < 0.2 else data
-            continue
-        parent, key = spot
-        roll = rng.random()
-        if roll < 0.6:
-            parent[key] = rng.choice(JUNK_VALUES)
-        elif roll < 0.8 and isinstance(parent, dict):
-            del parent[key]
-        elif isinstance(parent, dict):
-            parent[rng.choice(["zz", "steps", "seeds", "1", "metrics"])] = rng.choice(JUNK_VALUES)
-        else:
-            parent.append(rng.choice(JUNK_VALUES))
-    return yaml.safe_dump(data, allow_unicode=rng.random() < 0.5, sort_keys=False)
+        data = put(data, rng, rng.choice(JUNK_VALUES))
+    return dump(data, rng)
 
 
 def mutate_text(text: str, rng: random.Random) -> bytes:
@@ -101,66 +144,18 @@ def mutate_text(text: str, rng: random.Random) -> bytes:
     return bytes(raw)
 
 
-SPECIALS: list[Callable[[random.Random], bytes]] = [
-    lambda r: b"",
-    lambda r: b"\n\n   \n",
-    lambda r: r.randbytes(r.randint(1, 4096)),
-    lambda r: b"version: 1\nname: \xff\xfe\x80bad\n",
-    lambda r: b"\xef\xbb\xbfversion: 1\n",
-    lambda r: ("[" * r.randint(100, 20000)).encode(),
-    lambda r: ("a:\n" + "".join(" " * i + "b:\n" for i in range(1, r.randint(50, 3000)))).encode(),
-    lambda r: ("version: 1\nseeds: [" + ",".join(["0"] * r.randint(1000, 100000)) + "]\n").encode(),
-    lambda r: ("version: 1\nname: " + "n" * r.randint(10**4, 10**6) + "\n").encode(),
-    lambda r: BOMB.encode(),
-    lambda r: b"version: 1\nversion: 2\nname: a\nname: b\n",
-    lambda r: b"? [a, b]\n: 1\n1: 2\nnull: 3\n",
-    lambda r: b"!!python/object/apply:os.system ['true']\n",
-    lambda r: b"version: !!binary aGVsbG8=\nsteps: !custom x\n",
-    lambda r: b"--- 1\n--- 2\n",
-    lambda r: b"version: 1\x00\nname: a\n",
-    lambda r: b"%YAML 9.9\n---\na: 1\n",
-    lambda r: b"a: *nowhere\n",
-    lambda r: b"steps:\n\t- run: x\n",
-]
-
-
 def spec_case(rng: random.Random) -> tuple[str, bytes | None]:
-    """(kind, bytes) of one hostile spec; bytes None: give a folder instead of a file."""
+    """(kind, bytes) of one hostile spec; bytes None: a folder instead of a file."""
     roll = rng.random()
     base = rng.choice(SHIPPED).read_text(encoding="utf-8")
-    if roll < 0.4:
-        return "tree", mutate_tree(base, rng).encode("utf-8", "surrogatepass")
+    if roll < 0.45:
+        return "tree", mutate_tree(base, rng)
     if roll < 0.8:
         return "text", mutate_text(base, rng)
-    if roll < 0.82:
+    if roll < 0.83:
         return "folder", None
-    pick = rng.randrange(len(SPECIALS))
-    return f"special-{pick}", SPECIALS[pick](rng)
-
-
-def csv_case(rng: random.Random) -> bytes:
-    good = "name,split,group,label,score,x\n" + "".join(
-        f"n{i},{'train' if i % 2 else 'test'},g{i % 3},{i % 2},{rng.random():.3f},{i}\n"
-        for i in range(rng.randint(0, 30)))
-    roll = rng.random()
-    if roll < 0.5:
-        return mutate_text(good, rng) if good else b""
-    return rng.choice(SPECIALS)(rng)
-
-
-AUDITS: list[list[str]] = [
-    ["audit", "leakage", "{a}", "--item", "name", "--split", "split",
-     "--group-pattern", "n(\\d)"],
-    ["audit", "leakage", "{a}", "--item", "name", "--split", "split", "--group-pattern", "(",
-     "--group-column", "group"],
-    ["audit", "duplicates", "{a}", "{b}"],
-    ["audit", "duplicates", "{a}", "{b}", "--columns", "x,name"],
-    ["audit", "balance", "{a}", "--label", "label", "--predictions", "score"],
-    ["audit", "baseline", "{a}", "{b}", "--features", "x,score", "--label", "label",
-     "--model", "logistic_regression"],
-    ["audit", "neighbours", "{a}", "{b}", "--features", "x,score", "--quantile", "0.05"],
-    ["audit", "code", "{a}"],
-]
+    name = rng.choice(sorted(NAMED))
+    return name, NAMED[name](rng)
 
 
 class Fuzzer:
@@ -170,35 +165,62 @@ class Fuzzer:
         self.folder = folder
         self.cli = CliRunner()
 
-    def _write(self, name: str, content: bytes | None) -> Path:
+    def write(self, name: str, content: bytes | None) -> Path:
         path = self.folder / name
-        if path.is_dir():
-            path.rmdir()
-        elif path.exists():
-            path.unlink()
+        clear(path)
         if content is None:
             path.mkdir()
+            (path / "inner.yaml").write_bytes(b"version: [\n")
         else:
             path.write_bytes(content)
         return path
 
-    def _invoke(self, args: list[str]) -> Outcome:
+    def invoke(self, args: list[str]) -> Outcome:
         result = self.cli.invoke(app, args)
         code = result.exit_code if result.exception is None or isinstance(
             result.exception, SystemExit) else 70
         name = " ".join(args[:2]) if args[0] == "audit" else args[0]
-        return Outcome(name, code, result.output)
+        output = result.output
+        if code == 70:
+            output += _crash_log(output) or _exception_text(result.exception)
+        return Outcome(name, code, output)
 
-    def spec(self, content: bytes | None) -> list[Outcome]:
-        path = self._write("paper.yaml", content)
-        checked = [self._invoke(["validate", str(path)])]
-        if checked[0].code == 2 or content is None or checked[0].crashed:
-            return checked  # plan loads the spec the same way; an invalid one stops there
-        return [*checked, self._invoke(["plan", str(path), "--repo", str(DEMO_REPO)])]
+    def spec(self, content: bytes | None, rng: random.Random | None = None) -> list[Outcome]:
+        """validate, then plan (with --repo to the demo's folder, --json at random)."""
+        rng = rng or random.Random(0)
+        path = self.write("paper.yaml", content)
+        outcomes = [self.invoke(["validate", str(path)])]
+        plan = ["plan", str(path)]
+        if rng.random() < 0.8:
+            plan += ["--repo", str(DEMO_REPO)]
+        if rng.random() < 0.3:
+            plan.append("--json")
+        return [*outcomes, self.invoke(plan)]
 
-    def audit(self, rng: random.Random) -> list[Outcome]:
-        folder_a = rng.random() < 0.03
-        a = self._write("a.csv", None if folder_a else csv_case(rng))
-        b = self._write("b.csv", csv_case(rng))
-        args = [arg.format(a=a, b=b) for arg in rng.choice(AUDITS)]
-        return [self._invoke(args)]
+
+def clear(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _crash_log(output: str) -> str:
+    """The traceback of a bug: the CLI writes it to a crash log and names the file."""
+    found = re.search(r"details in (\S+)", output)
+    if not found or not Path(found.group(1)).is_file():
+        return ""
+    path = Path(found.group(1))
+    text = path.read_text(errors="replace")
+    path.unlink()
+    return "\n" + text
+
+
+def _exception_text(exc: BaseException | None) -> str:
+    import traceback
+
+    if exc is None:
+        return ""
+    return "\n" + "".join(traceback.format_exception(exc))
