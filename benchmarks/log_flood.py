@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -45,15 +44,31 @@ out.write("accuracy 0.967\\n")
 """
 
 
-def _child_run(command: list[str], stdout: object = subprocess.DEVNULL) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of a child process (ru_maxrss of that child)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+# Runs a command and reports its peak RSS: ru_maxrss of the children of a fresh process, so
+# one measurement never sees another's peak.
+MEASURE = ("import resource, subprocess, sys; "
+           "out = open(sys.argv[1], 'wb') if sys.argv[1] != '-' else subprocess.DEVNULL; "
+           "subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.STDOUT); "
+           "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def _child_run(command: list[str], stdout: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of `command`, its output to `stdout` or nowhere."""
     started = time.monotonic()
-    subprocess.run(command, stdout=stdout, stderr=subprocess.STDOUT, check=False)
-    wall = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss is the largest child so far; run repro first so the docker CLI cannot mask it.
-    return wall, max(peak, before) / 1024
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(stdout or "-"), *command],
+                          capture_output=True, text=True, check=True)
+    return time.monotonic() - started, int(done.stdout.split()[-1]) / 1024
+
+
+def _spec(path: Path, size: int, cap: str | None) -> Path:
+    path.write_text(yaml.safe_dump({
+        "version": 1, "name": "bench-log-flood", "paper": {"title": "log flood"},
+        "repo": {"path": "code"}, "environment": {"base": BASE}, "seeds": [0],
+        "steps": [{"name": "train", "run": f"python3 printer.py {size}"}],
+        "metrics": {"acc": {"regex": r"^accuracy ([0-9.]+)", "step": "train"}},
+        **({"logs": {"max": cap}} if cap else {}),
+    }))
+    return path
 
 
 def main() -> None:
@@ -68,33 +83,30 @@ def main() -> None:
     code = work / "code"
     code.mkdir()
     (code / "printer.py").write_text(PRINTER)
-    spec = work / "flood.yaml"
-    spec.write_text(yaml.safe_dump({
-        "version": 1, "name": "bench-log-flood", "paper": {"title": "log flood"},
-        "repo": {"path": "code"}, "environment": {"base": BASE}, "seeds": [0],
-        "steps": [{"name": "train", "run": f"python3 printer.py {size}"}],
-        "metrics": {"acc": {"regex": r"^accuracy ([0-9.]+)", "step": "train"}},
-        **({"logs": {"max": args.cap}} if args.cap else {}),
-    }))
-    repro = [sys.executable, "-m", "runner", "run", str(spec), "--runs-dir", str(work / "runs")]
-    subprocess.run([*repro, "--quiet"], check=False, capture_output=True)  # build the image
+    repro = [sys.executable, "-m", "runner", "run", "--runs-dir", str(work / "runs")]
+    # Build the image first (the steps are not part of its cache key): a tiny output.
+    warm = _spec(work / "warm.yaml", 1000, args.cap)
+    subprocess.run([*repro, str(warm), "--quiet"], check=True, capture_output=True)
+    flood = _spec(work / "flood.yaml", size, args.cap)
     # The live view on (into /dev/null), unless --quiet.
-    repro_wall, repro_rss = _child_run(repro + (["--quiet"] if args.quiet else []))
-    record = json.loads(next((work / "runs").rglob("record.json")).read_text())
+    repro_wall, repro_rss = _child_run([*repro, str(flood)]
+                                       + (["--quiet"] if args.quiet else []))
+    record_path = max((work / "runs").rglob("record.json"), key=lambda p: p.stat().st_mtime)
+    record = json.loads(record_path.read_text())
     step = record["runs"][0]["steps"][0]
     image = record["image"]["tag"]
-    with open(work / "docker-run.log", "wb") as sink:
-        docker_wall, _ = _child_run(
-            ["docker", "run", "--rm", "-w", "/work/repo", image, "python3", "printer.py",
-             str(size)], stdout=sink)
+    docker_wall, docker_rss = _child_run(
+        ["docker", "run", "--rm", "-w", "/work/repo", image, "python3", "printer.py",
+         str(size)], stdout=work / "docker-run.log")
+    record_dir = record_path.parent
     print(json.dumps({
-        "printed_bytes": step["log_bytes"], "stored_log_bytes":
-            (record_dir := next((work / "runs").rglob("record.json")).parent).joinpath(
-                step["log"]).stat().st_size,
+        "printed_bytes": step["log_bytes"],
+        "stored_log_bytes": record_dir.joinpath(step["log"]).stat().st_size,
         "dropped_bytes": step["log_dropped_bytes"], "metric_acc": record["runs"][0]["metrics"],
         "repro": {"wall_seconds": round(repro_wall, 1), "peak_rss_mib": round(repro_rss, 1),
                   "exit_code": record["exit_code"]},
         "docker_run_to_file": {"wall_seconds": round(docker_wall, 1),
+                               "docker_cli_peak_rss_mib": round(docker_rss, 1),
                                "file_bytes": (work / "docker-run.log").stat().st_size},
         "folder": str(record_dir) if args.keep else None,
     }, indent=2))

@@ -8,12 +8,12 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.markup import escape
 
-from runner.errors import ExitCode, ReproError
+from runner.errors import ExitCode, ReproError, storage_error
 from runner.present.console import make_console
 
 out = make_console()
@@ -45,11 +45,23 @@ def handled(func: F) -> F:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except OSError as exc:
+            full = storage_error(exc, exc.filename or "a file")
+            if full is None:
+                _crash()
+            else:
+                err.print(f"[bold red]error:[/bold red] {escape(str(full))}", highlight=False)
+                raise typer.Exit(int(full.exit_code)) from None
         except Exception:
-            log = Path(tempfile.gettempdir()) / f"repro-crash-{os.getpid()}.log"
-            log.write_text(traceback.format_exc())
-            err.print(f"[bold red]repro crashed (a bug):[/bold red] details in {log}")
-            raise typer.Exit(int(ExitCode.BUG)) from None
+            _crash()
         raise typer.Exit(int(code or 0))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _crash() -> NoReturn:
+    """A bug: the traceback goes to a crash log, the user gets its path and exit 70."""
+    log = Path(tempfile.gettempdir()) / f"repro-crash-{os.getpid()}.log"
+    log.write_text(traceback.format_exc())
+    err.print(f"[bold red]repro crashed (a bug):[/bold red] details in {log}")
+    raise typer.Exit(int(ExitCode.BUG)) from None

@@ -19,7 +19,7 @@ from pathlib import Path
 from runner.core.masking import mask_url
 from runner.edges.git_mirror import tree_hash
 from runner.edges.locks import data_lock
-from runner.errors import InfraError, RunFailed
+from runner.errors import InfraError, RunFailed, storage_error
 from runner.spec.models import Data
 
 CHUNK = 1 << 20
@@ -90,6 +90,9 @@ class DataStore:
                         progress(len(chunk))
         except (urllib.error.URLError, OSError, ValueError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            full = storage_error(exc, target) if isinstance(exc, OSError) else None
+            if full is not None:
+                raise full from None
             raise InfraError(f"download of {mask_url(url)} failed: {exc}") from None
         actual = digest.hexdigest()
         target.chmod(0o644)

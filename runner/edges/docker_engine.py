@@ -20,7 +20,7 @@ from runner.edges.docker_images import DockerImages
 from runner.edges.docker_steps import DockerSteps
 from runner.edges.engine import ContainerRequest, EngineInfo, ImageInfo, LogSink, Mount
 from runner.edges.engine_io import guarded
-from runner.errors import InfraError, RunFailed
+from runner.errors import InfraError, RunFailed, writing
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SPOOL = 64 << 20
@@ -194,9 +194,10 @@ class DockerEngine(DockerExec, DockerImages, DockerSteps):
             for chunk in stream:
                 buffer.write(chunk)
             buffer.seek(0)
-            dest.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(fileobj=buffer) as tar:
-                tar.extractall(dest, filter="data")
+            with writing(dest):
+                dest.mkdir(parents=True, exist_ok=True)
+                with tarfile.open(fileobj=buffer) as tar:
+                    tar.extractall(dest, filter="data")
         return True
 
     @guarded

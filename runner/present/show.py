@@ -49,7 +49,8 @@ def _header(record: RunRecord, out: Console) -> None:
     style = VERDICT_STYLE.get(record.verdict or "",
                               "red" if status != RunStatus.COMPLETED else "")
     out.rule(f"{record.spec.name} · run {record.run_id}")
-    out.print(f"paper    {paper.get('title', '?')} ({paper.get('year', '?')})", highlight=False)
+    year = f" ({paper['year']})" if paper.get("year") else ""
+    out.print(f"paper    {paper.get('title', '?')}{year}", highlight=False)
     if source is not None:
         pin = "" if source.pinned else " (unpinned local folder)"
         out.print(f"source   {source.location} @ {source.commit}{pin}", highlight=False)

@@ -2,16 +2,16 @@
 
 A training loop that prints a progress bar on every batch can write gigabytes; the record
 keeps what a reader needs (how the step started, how it ended) within `logs.max` bytes.
-The head goes to disk as it comes; the tail is held in a bounded buffer (its share plus a
-quarter) and written after the marker when the step ends. Writes are flushed about twice a
-second, so `tail -f` on a running step's log shows progress without a write per line.
+The head goes to disk as it comes, unbuffered, so `tail -f` on a running step's log shows
+its last line at once (at most half of `logs.max` is written this way, so the cost of a
+write per line is bounded too); the tail is held in a bounded buffer and written after the
+marker when the step ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +19,6 @@ from types import TracebackType
 from runner.errors import StorageError, writing
 
 DEFAULT_MAX = 32 << 20
-FLUSH_SECONDS = 0.5
 ROOM = 1 << 20  # what a full disk's log gives back for the record
 
 
@@ -48,9 +47,8 @@ class CappedLog:
         self.total = 0
         self.head = 0
         self.dropped = 0
-        self._flushed = time.monotonic()
         with writing(path):
-            self._file = open(path, "wb")  # noqa: SIM115 (closed in `close`)
+            self._file = open(path, "wb", buffering=0)  # noqa: SIM115 (closed in `close`)
 
     def __enter__(self) -> CappedLog:
         return self
@@ -68,10 +66,6 @@ class CappedLog:
             try:
                 with writing(self.path):
                     self._file.write(data)
-                    now = time.monotonic()
-                    if now - self._flushed > FLUSH_SECONDS:
-                        self._file.flush()
-                        self._flushed = now
             except StorageError:
                 self.free_room()
                 raise

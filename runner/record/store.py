@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from runner.errors import UsageError
+from runner.errors import UsageError, writing
 from runner.record import liveness
 from runner.record.model import RECORD_VERSION, OwnerRecord, RunRecord, RunStatus
 
@@ -36,13 +36,21 @@ def now_iso() -> str:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
+    """Write `path` whole or not at all: a reader sees the old file or the new one, never
+    a torn one. A full disk leaves the old file, removes the partial one, and raises a
+    StorageError naming `path`."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, sort_keys=False, default=str)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with writing(path):
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=False, default=str)
+                handle.write("\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class Recorder:

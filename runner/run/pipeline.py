@@ -6,6 +6,7 @@ unchanged. Every exit path leaves a complete record and no container behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -21,7 +22,7 @@ from runner.edges.fingerprint import host_fingerprint
 from runner.edges.git_mirror import Source
 from runner.edges.pip_resolve import read_requirements
 from runner.edges.source import materialise, pin, source_ref
-from runner.errors import ExitCode, ReproError, RunFailed
+from runner.errors import ExitCode, ReproError, RunFailed, StorageError, storage_error
 from runner.record.model import RunRecord, RunStatus
 from runner.record.store import Recorder, new_run_dir, now_iso
 from runner.run.context import Edges, Outcome, RunContext, RunOptions
@@ -57,22 +58,41 @@ def run_spec(spec_path: Path, options: RunOptions, edges: Edges,
     try:
         code = _run(ctx)
     except KeyboardInterrupt:
-        recorder.finish(RunStatus.INTERRUPTED, int(ExitCode.INTERRUPTED),
-                        "interrupted (Ctrl-C or SIGTERM)")
+        _finish_failed(recorder, RunStatus.INTERRUPTED, int(ExitCode.INTERRUPTED),
+                       "interrupted (Ctrl-C or SIGTERM)")
         raise
     except ReproError as exc:
-        recorder.finish(RunStatus.FAILED, int(exc.exit_code), str(exc))
+        _finish_failed(recorder, RunStatus.FAILED, int(exc.exit_code), str(exc))
         exc.record_path = recorder.path
         raise
+    except OSError as exc:
+        # A full disk anywhere under the run (outputs copied out, a build context) is the
+        # machine's state, not a bug: exit 4 naming the path.
+        full = storage_error(exc, exc.filename or recorder.folder)
+        if full is None:
+            _finish_failed(recorder, RunStatus.FAILED, int(ExitCode.BUG),
+                           f"internal error: {type(exc).__name__}: {exc}")
+            raise
+        _finish_failed(recorder, RunStatus.FAILED, int(full.exit_code), str(full))
+        full.record_path = recorder.path
+        raise full from None
     except Exception as exc:
-        recorder.finish(RunStatus.FAILED, int(ExitCode.BUG),
-                        f"internal error: {type(exc).__name__}: {exc}")
+        _finish_failed(recorder, RunStatus.FAILED, int(ExitCode.BUG),
+                       f"internal error: {type(exc).__name__}: {exc}")
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if in_main:
             signal.signal(signal.SIGTERM, previous)
     return Outcome(code, recorder.path, recorder.record)
+
+
+def _finish_failed(recorder: Recorder, status: RunStatus, code: int, reason: str) -> None:
+    """Finish a run that is failing; an error of its own (a disk too full for the record)
+    must not replace the one on its way out. The record then stays `running`, which every
+    reader shows as `abandoned` once this process is gone: never trusted as a result."""
+    with contextlib.suppress(StorageError):
+        recorder.finish(status, code, reason)
 
 
 def _is_main_thread() -> bool:
