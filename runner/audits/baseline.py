@@ -137,6 +137,9 @@ def fit_baseline(
         raise UsageError(f"{train}: label {label!r} has a single class; nothing to classify")
     if not regression and y_train.dtype.kind != y_test.dtype.kind:
         raise UsageError(f"label {label!r} is numeric in one file and text in the other")
+    if not regression and y_train.dtype.kind == "f":
+        raise UsageError(f"{train}: label {label!r} holds numbers that are not whole; {metric} "
+                         "needs classes", hint="a measured target takes --metric r2 or rmse")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence chatter is not a finding
@@ -146,7 +149,10 @@ def fit_baseline(
     except ValueError as exc:
         raise UsageError(f"baseline {model} could not be fitted: {exc}") from None
     classes = None if regression else np.asarray(estimator.classes_)
-    return score(metric, y_test, predicted, proba, classes)
+    try:
+        return score(metric, y_test, predicted, proba, classes)
+    except ValueError as exc:  # sklearn refuses labels it cannot score (a class unseen in train)
+        raise UsageError(f"{test}: {metric} cannot be computed: {exc}") from None
 
 
 def fit_baselines(

@@ -78,10 +78,20 @@ def _code_cells(path: Path, name: str) -> list[tuple[int, str]]:
 
     try:
         notebook = nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
+        cells = notebook.get("cells")
+        if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+            raise ValueError("'cells' is not a list of cells")
     except Exception as exc:  # nbformat raises JSON, validation and OS errors alike
         raise UsageError(f"{name}: not a readable notebook ({type(exc).__name__}: {exc})") from None
-    return [(number, str(cell.source)) for number, cell in enumerate(notebook.cells, start=1)
-            if cell.cell_type == "code"]
+    # nbformat only warns about a cell that breaks its schema (no cell_type, a list source).
+    return [(number, _source(cell.get("source"))) for number, cell in enumerate(cells, start=1)
+            if cell.get("cell_type") == "code"]
+
+
+def _source(source: object) -> str:
+    if isinstance(source, list):
+        return "".join(str(line) for line in source)
+    return source if isinstance(source, str) else ""
 
 
 def _blank_magics(source: str) -> str:

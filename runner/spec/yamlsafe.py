@@ -99,14 +99,14 @@ class _Walker:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(n, (*path, i), depth + 1) for i, n in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return _text_checked(self.loader.construct_object(node, deep=True), node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[Any, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<` merge keys into plain pairs
         out: dict[Any, Any] = {}
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
+            key = _text_checked(self.loader.construct_object(key_node, deep=True), key_node, path)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise YamlReadError([YamlIssue("mapping keys must be plain scalars", line, path)])
@@ -121,6 +121,25 @@ class _Walker:
             self.lines[(*path, key)] = line
             out[key] = self.walk(value_node, (*path, key), depth + 1)
         return out
+
+
+def _text_checked(value: Any, node: yaml.Node, path: Path_) -> Any:
+    """Refuse a string holding a UTF-16 surrogate, which YAML builds from a `"\\ud800"`
+    escape (PyYAML does not join the two halves of a pair, `"\\ud83d\\ude00"`, either).
+
+    Python keeps it in a str, and it fails much later, wherever the value is encoded (a
+    path resolved by `repro plan`, the record written by a run): refuse it at its line.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            code = ord(value[exc.start])
+            raise YamlReadError([YamlIssue(
+                f"not valid text: the escape \\u{code:04x} is a UTF-16 surrogate",
+                node.start_mark.line + 1, path,
+                hint="write the character itself, or a \\U escape of its code point")]) from None
+    return value
 
 
 def read_yaml(text: str) -> Located:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from runner.audits.balance import audit_class_balance
+from runner.audits.baseline import fit_baseline
 from runner.audits.code_audit import audit_code
 from runner.audits.readers import read_columns
 from runner.errors import UsageError
@@ -82,3 +83,42 @@ def test_balance_of_a_continuous_label_column_is_a_usage_error(tmp_path: Path) -
     path.write_text("score,label\n0.25,1\n0.5,0\n0.75,1\n")
     with pytest.raises(UsageError, match="column 'score' holds numbers that are not whole"):
         audit_class_balance(path, "score", predictions="score")
+
+
+def test_a_classification_baseline_of_a_measured_target_is_a_usage_error(tmp_path: Path) -> None:
+    # majority_class fitted it, then sklearn's accuracy_score raised (exit 70).
+    path = tmp_path / "reg.csv"
+    path.write_text("x,label\n1,0.5\n2,1.5\n")
+    with pytest.raises(UsageError, match="holds numbers that are not whole; accuracy needs"):
+        fit_baseline(path, path, ["x"], "label", "majority_class", "accuracy", 0)
+
+
+def test_a_test_class_the_baseline_never_saw_is_a_usage_error(tmp_path: Path) -> None:
+    # roc_auc over a test class the three-class model never saw: sklearn raised (exit 70).
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("x,label\n1,0\n2,1\n3,2\n")
+    test.write_text("x,label\n1,0\n2,1\n3,3\n")
+    with pytest.raises(UsageError, match="test.csv: roc_auc cannot be computed"):
+        fit_baseline(train, test, ["x"], "label", "logistic_regression", "roc_auc", 0)
+
+
+@pytest.mark.parametrize(("cells", "finding"), [
+    ([{"source": "x = 1", "metadata": {}}], "no fit before a split"),  # no cell_type
+    ([{"cell_type": "code", "source": ["x = 1\n", "y = 2"], "metadata": {}, "outputs": [],
+       "execution_count": None, "id": "a"}], "no fit before a split"),
+], ids=["no-cell-type", "list-source"])
+def test_a_notebook_cell_outside_the_schema_is_read_or_skipped(
+        tmp_path: Path, cells: list[object], finding: str) -> None:
+    # nbformat only warns about these; `cell.cell_type` then raised AttributeError (exit 70).
+    path = tmp_path / "odd.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    assert any(finding in f.statement for f in audit_code([path]))
+
+
+def test_notebook_cells_that_are_not_cells_are_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "odd.ipynb"
+    path.write_text(json.dumps({"cells": [1, 2], "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    with pytest.raises(UsageError, match="odd.ipynb: not a readable notebook"):
+        audit_code([path])
