@@ -90,18 +90,26 @@ class JsonlSource:
         self.path, self.label = path, str(path)
 
     def _records(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        with self.path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    msg = f"{self.label}: line {line_no} is not JSON ({exc.msg})"
-                    raise UsageError(msg) from None
-                if not isinstance(record, dict):
-                    raise UsageError(f"{self.label}: line {line_no} is not a JSON object")
-                yield line_no, record
+        try:
+            with self.path.open(encoding="utf-8") as fh:
+                for line_no, line in enumerate(fh, start=1):
+                    if line.strip():
+                        yield line_no, self._record(line, line_no)
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{self.label}: not UTF-8 text ({exc.reason})") from None
+
+    def _record(self, line: str, line_no: int) -> dict[str, Any]:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{self.label}: line {line_no} is not JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:
+            # Python's own limits: an integer of over 4300 digits, arrays nested ~1000 deep.
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise UsageError(f"{self.label}: line {line_no} cannot be read ({why})") from None
+        if not isinstance(record, dict):
+            raise UsageError(f"{self.label}: line {line_no} is not a JSON object")
+        return record
 
     def columns(self) -> list[str]:
         for _, record in self._records():

@@ -161,6 +161,10 @@ def audit_class_balance(
     findings = [_balance_finding(labels)]
     if predictions is None:
         return findings
+    if labels.dtype.kind == "f":  # sklearn's metrics take classes, not measurements
+        raise UsageError(f"{path}: column {label!r} holds numbers that are not whole (e.g. "
+                         f"{_first_fraction(labels)}); metrics need class labels",
+                         hint="name the column of classes with --label")
     predicted, scores = _predicted_labels(table[predictions], labels, threshold, predictions, path)
     recomputed = _recompute(labels, predicted, scores)
     kind = "labels" if scores is None else "scores"
@@ -169,6 +173,11 @@ def audit_class_balance(
         findings = [_soften(f) for f in findings]
     findings.extend(_reported_findings(reported or {}, recomputed))
     return findings
+
+
+def _first_fraction(labels: np.ndarray) -> float:
+    odd = labels[~np.isfinite(labels) | (labels != np.round(labels))]
+    return float(odd[0])
 
 
 # Metrics a skewed class ratio can flatter; ROC AUC and balanced accuracy are immune.

@@ -55,6 +55,15 @@ def analyse(parsed: Parsed, env: Mapping[str, str] | None = None) -> list[Leak]:
     return [unique[key] for key in sorted(unique)]
 
 
+def _analysed(parsed: Parsed, label: str, env: Mapping[str, str] | None) -> list[Leak]:
+    try:
+        return analyse(parsed, env)
+    except RecursionError:
+        # The data-flow reading recurses into expressions; one that parses but is nested
+        # some hundreds deep (`1+1+...+1`) is beyond it: say so rather than crash.
+        raise UsageError(f"{label}: nested too deeply for the code audit to follow") from None
+
+
 def _body_with_args(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
     # Parameters shadow globals of the same name: bind each to nothing known.
     names = [a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)]
@@ -115,12 +124,13 @@ def audit_code(paths: Sequence[Path], env: Mapping[str, str] | None = None) -> l
         label = _label(path, root)
         try:
             parsed = parse_file(path, label)
+            leaks = _analysed(parsed, label, env)
         except UsageError as exc:
             if named:
                 raise
             unread.append(exc.message)
             continue
-        found += [finding(parsed, label, leak) for leak in analyse(parsed, env)]
+        found += [finding(parsed, label, leak) for leak in leaks]
         if parsed.skipped_cells:
             found.append(Finding(AUDIT, "warning", f"{label}: cells {parsed.skipped_cells} "
                                  "are not valid Python and were not analysed", {"file": label}))

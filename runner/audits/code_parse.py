@@ -54,11 +54,23 @@ def parse_file(path: Path, label: str | None = None) -> Parsed:
         raise UsageError(f"{name}: not a Python file or notebook (expected .py or .ipynb)")
     try:
         text = path.read_text(encoding="utf-8")
-        return Parsed(path, ast.parse(text, filename=name))
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{name}: cannot read ({exc})") from None
+    return Parsed(path, _parse(text, name))
+
+
+def _parse(text: str, name: str) -> ast.Module:
+    try:
+        return ast.parse(text, filename=name)
     except SyntaxError as exc:
-        raise UsageError(f"{name}: not valid Python 3 (line {exc.lineno}: {exc.msg})") from None
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        raise UsageError(f"{name}: not valid Python 3 ({where}{exc.msg})") from None
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on expressions nested some thousands deep (`-----1`,
+        # `1+1+...+1`) with these instead of a SyntaxError; Python itself cannot run them.
+        raise UsageError(f"{name}: nested too deeply for Python's parser") from None
+    except ValueError as exc:  # source text with a NUL byte
+        raise UsageError(f"{name}: not valid Python 3 ({exc})") from None
 
 
 def _code_cells(path: Path, name: str) -> list[tuple[int, str]]:
@@ -89,14 +101,14 @@ def _parse_notebook(path: Path, name: str) -> Parsed:
     for number, source in _code_cells(path, name):
         text = _blank_magics(source)
         try:
-            ast.parse(text)
-        except SyntaxError:
+            _parse(text, name)
+        except UsageError:
             skipped.append(number)  # one broken cell does not hide the rest of the notebook
             continue
         lines = text.splitlines() or [""]
         parts.extend(lines)
         cells.extend(Place(number, i) for i in range(1, len(lines) + 1))
-    return Parsed(path, ast.parse("\n".join(parts), filename=name), cells, skipped)
+    return Parsed(path, _parse("\n".join(parts), name), cells, skipped)
 
 
 def find_sources(root: Path) -> Iterator[Path]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from runner.core.masking import mask_url
 from runner.edges.git_mirror import GitFetcher, Source, local_source
+from runner.errors import UsageError
 from runner.spec.models import Spec
 
 
@@ -25,11 +26,22 @@ def source_ref(spec: Spec, spec_path: Path, repo_override: str | None = None) ->
     repo = spec.repo
     if repo.path is not None and repo_override is None:
         return SourceRef(None, None, (spec_path.parent / repo.path).resolve(), repo.submodules)
+    if repo.commit is None:  # a `repo.path` spec: no commit to check out of a URL
+        return SourceRef(None, None, _override_folder(str(repo_override)), repo.submodules)
     url = repo_override or repo.url
     assert url is not None
     if repo_override and "://" not in url and Path(url).exists():
         url = str(Path(url).resolve())
     return SourceRef(url, repo.commit, None, repo.submodules)
+
+
+def _override_folder(override: str) -> Path:
+    folder = Path(override)
+    if "://" in override or not folder.is_dir():
+        raise UsageError(f"--repo {override}: the spec names a local folder (repo.path) and "
+                         "no commit, so --repo must be a local folder too",
+                         hint="give a folder, or write repo.url and repo.commit in the spec")
+    return folder.resolve()
 
 
 def pin(ref: SourceRef, fetcher: GitFetcher) -> SourceRef:

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from runner.errors import ExitCode, ReproError
 
+# Problems printed per file: a generated or mangled spec can have tens of thousands (one per
+# unknown key), and the first few say what went wrong; the rest stay in `problems`.
+MAX_SHOWN = 50
+
 
 def format_path(path: Sequence[str | int]) -> str:
     """`claims[0].tolerance` style, the way users read their YAML."""
@@ -43,9 +47,22 @@ class SpecError(ReproError):
         if self.only_todos:
             header = (f"the spec is a draft: {count} TODO{'s' if count != 1 else ''} to fill in "
                       "before it can be used")
-        super().__init__("\n".join([header, *("  " + p.render() for p in self.problems)]))
+        super().__init__("\n".join([header, *_shown(self.problems)]))
 
     @property
     def only_todos(self) -> bool:
         """Every problem is a TODO: a draft that is otherwise valid."""
         return bool(self.problems) and all(p.todo for p in self.problems)
+
+
+def _shown(problems: Sequence[Problem]) -> list[str]:
+    lines: list[str] = []
+    per_file: dict[str, int] = {}
+    for problem in problems:
+        per_file[problem.file] = per_file.get(problem.file, 0) + 1
+        if per_file[problem.file] <= MAX_SHOWN:
+            lines.append("  " + problem.render())
+        elif per_file[problem.file] == MAX_SHOWN + 1:
+            hidden = sum(p.file == problem.file for p in problems) - MAX_SHOWN
+            lines.append(f"  {problem.file}: ... and {hidden} more problems (fix these first)")
+    return lines

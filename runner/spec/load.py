@@ -18,6 +18,9 @@ from runner.spec.refs import check_references
 from runner.spec.todos import todo_problems, under_todo
 from runner.spec.yamlsafe import Located, YamlReadError, read_yaml
 
+# Problems given a hint, per spec: a few times the number shown (spec/errors.py MAX_SHOWN).
+MAX_HINTED = 200
+
 
 def load_spec(path: Path | str, *, allow_mutable_ref: bool = False) -> Spec:
     """Validate the spec at `path`; raise SpecError listing every problem found."""
@@ -76,14 +79,15 @@ def _problems(exc: ValidationError, located: Located, file: str) -> list[Problem
     for error in exc.errors():
         path = _data_path(error, located.data)
         grouped.setdefault(path, []).append(dict(error))
-    problems = []
+    problems: list[Problem] = []
     for path, errors in grouped.items():
         if _superseded(path, errors, grouped):
             continue
         # A union reports one error per branch; a validator's own message is the useful one.
         chosen = [e for e in errors if e["type"] in ("value_error", "metric_kind")] or errors
         message = " or ".join(dict.fromkeys(_message(e) for e in chosen))
-        hint = _hint(chosen[0], path, located.data)
+        # Hints search the model's keys (difflib): only for the problems a user will see.
+        hint = _hint(chosen[0], path, located.data) if len(problems) < MAX_HINTED else None
         problems.append(Problem(file, located.line_of(path), path, message, hint))
     return problems
 
