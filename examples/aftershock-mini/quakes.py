@@ -161,9 +161,9 @@ def _labels(rng: np.random.Generator, stress: np.ndarray, bias: np.ndarray) -> n
     return (rng.uniform(size=len(prob)) < prob).astype(np.int64)
 
 
-def make_world() -> World:
+def make_world(seed: int = DATA_SEED) -> World:
     """The fixed synthetic world: len(SEQUENCES) sequences x 2 events x GRID^2 cells."""
-    rng = np.random.default_rng(DATA_SEED)
+    rng = np.random.default_rng(seed)
     items, cells, stresses, labels = [], [], [], []
     for key in SEQUENCES:
         events, bias = _sequence_events(rng)
@@ -181,6 +181,21 @@ def make_world() -> World:
         max_shear=max_shear(stress),
         aftershock=np.concatenate(labels),
     )
+
+
+SHIFTED_SEED = 2011
+SHIFT_NOISE = 0.1  # extra measurement noise of the new catalogue, in standard deviations
+
+
+def shifted_world() -> World:
+    """A second test set, drawn like the first (new events from the same generator) but
+    measured with a noisier stress inversion: the CIFAR-10.1 question for this demo."""
+    world = make_world(SHIFTED_SEED)
+    rng = np.random.default_rng(SHIFTED_SEED + 1)
+    noise = rng.normal(0.0, SHIFT_NOISE, world.stress.shape) * world.stress.std(axis=0)
+    stress = world.stress + noise
+    return World(world.item, world.cell, stress, coulomb_stress(stress), max_shear(stress),
+                 world.aftershock)
 
 
 def split_rows(world: World, mode: str) -> tuple[np.ndarray, np.ndarray]:

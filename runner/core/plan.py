@@ -58,7 +58,10 @@ class Plan:
         if fraction is not None:
             base_env["REPRO_FRACTION"] = str(fraction)
         out = []
+        only = variant.only if variant is not None else None
         for step in spec.steps:
+            if only is not None and step.name not in only:
+                continue
             command = variant.steps.get(step.name, step.run) if variant else step.run
             timeout = step.timeout
             out.append(StepPlan(step.name, fill(command, **values), timeout, step.network,

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
+from runner.core.perturb import Perturbation, perturbations
 from runner.core.plan import Plan
 from runner.errors import UsageError
 
@@ -15,11 +16,16 @@ class JobKind(StrEnum):
     VARIANT = "variant"
     PROBE = "probe"  # a seed run again, to compare (determinism)
     CURVE = "curve"  # a learning-curve fraction of the data
+    PERTURB = "perturb"  # a seed run again under a change that should not matter
 
 
 def run_label(seed: int, kind: JobKind = JobKind.MAIN, variant: str | None = None,
               fraction: float | None = None) -> str:
-    """The one spelling of a job's key: its folder in the run and its key in the record."""
+    """The one spelling of a job's key: its folder in the run and its key in the record.
+
+    For a perturbation, `variant` holds its key (threads-1, blas, affinity)."""
+    if kind is JobKind.PERTURB:
+        return f"perturb-{variant}/seed-{seed}"
     if kind is JobKind.VARIANT:
         return f"variant-{variant}/seed-{seed}"
     if kind is JobKind.PROBE:
@@ -48,6 +54,7 @@ class Job:
     kind: JobKind
     variant: str | None = None
     repeat: bool = False
+    perturbation: Perturbation | None = None
 
     @property
     def required(self) -> bool:
@@ -61,17 +68,21 @@ def _fraction_of_full(plan: Plan) -> float | None:
 
 
 def schedule(plan: Plan, variants: list[str], repeat_seed: int | None,
-             deadline: float | None) -> list[Job]:
+             deadline: float | None, variant_plans: dict[str, Plan] | None = None,
+             cpus: int = 1) -> list[Job]:
+    """Every job of a run, in order. `variant_plans`: each variant's own plan (its data,
+    image, resources), else the main plan with the variant's steps and variables."""
     spec = plan.spec
     full = _fraction_of_full(plan)
     jobs = [Job(plan, SeedRun(seed, run_label(seed), full, deadline, fingerprint=(i == 0),
                               baselines=True), JobKind.MAIN)
             for i, seed in enumerate(spec.seeds)]
-    for name in _variant_names(plan, variants):
-        vplan = dataclasses.replace(plan, variant=name)
+    for name in variant_names(plan, variants):
+        vplan = (variant_plans or {}).get(name) or dataclasses.replace(plan, variant=name)
         jobs += [Job(vplan, SeedRun(seed, run_label(seed, JobKind.VARIANT, name), full,
                                     deadline), JobKind.VARIANT, variant=name)
                  for seed in spec.seeds]
+    jobs += _perturbed(plan, full, deadline, cpus)
     probe = repeat_seed if repeat_seed is not None else (
         spec.seeds[0] if spec.determinism_settings.probe else None)
     if probe is not None:
@@ -90,7 +101,18 @@ def schedule(plan: Plan, variants: list[str], repeat_seed: int | None,
     return jobs
 
 
-def _variant_names(plan: Plan, wanted: list[str]) -> list[str]:
+def _perturbed(plan: Plan, full: float | None, deadline: float | None, cpus: int,
+               ) -> list[Job]:
+    """The first seed again under each perturbation (`determinism.perturb`)."""
+    seed = plan.spec.seeds[0]
+    return [Job(dataclasses.replace(plan, extra_env={**plan.extra_env, **p.env}),
+                SeedRun(seed, run_label(seed, JobKind.PERTURB, p.key), full, deadline),
+                JobKind.PERTURB, variant=None, perturbation=p)
+            for p in perturbations(plan.spec.determinism_settings.perturb, cpus)]
+
+
+def variant_names(plan: Plan, wanted: list[str]) -> list[str]:
+    """The variants a run asked for (`all`, or names), checked against the spec."""
     known = list(plan.spec.variants)
     if wanted == ["all"]:
         return known

@@ -16,6 +16,7 @@ import docker.types
 
 from runner.core.sandbox import CAP_DROP, SECURITY_OPT
 from runner.edges.docker_exec import DockerExec
+from runner.edges.docker_files import DockerFiles
 from runner.edges.docker_images import DockerImages
 from runner.edges.docker_steps import DockerSteps
 from runner.edges.engine import ContainerRequest, EngineInfo, ImageInfo, LogSink, Mount
@@ -53,7 +54,7 @@ def _gpu_support(runtimes: list[str]) -> tuple[bool, str]:
     return False, "no nvidia runtime in the engine and no NVIDIA Container Toolkit on the host"
 
 
-class DockerEngine(DockerExec, DockerImages, DockerSteps):
+class DockerEngine(DockerExec, DockerImages, DockerSteps, DockerFiles):
     def __init__(self, client: docker.DockerClient | None = None) -> None:
         self.client = client or _connect()
         self.api = self.client.api
@@ -322,6 +323,8 @@ def _run_kwargs(request: ContainerRequest) -> dict[str, Any]:
         kwargs["memswap_limit"] = request.memory  # no swap: an OOM should show, not crawl
     if request.shm:
         kwargs["shm_size"] = request.shm
+    if request.cpuset:
+        kwargs["cpuset_cpus"] = request.cpuset
     if request.gpus:
         kwargs["device_requests"] = [gpu_request(request.gpus)]
     return kwargs

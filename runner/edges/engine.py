@@ -65,6 +65,7 @@ class ContainerRequest:
     shm: int | None = None
     pids: int = 4096
     gpus: int | list[int] = 0
+    cpuset: str | None = None  # CPUs the container may use ("3", "0-1"); None: all
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ class ContainerEngine(Protocol):
     def resize_exec(self, exec_id: str, rows: int, cols: int) -> None: ...
 
     def exec_exit_code(self, exec_id: str) -> int | None: ...
+
+    def snapshot_changes(self, container: str, under: str, dest: Path) -> int: ...
+
+    def restore(self, container: str, archive: Path) -> None: ...
 
     def copy_out(self, container: str, path: str, dest: Path) -> bool: ...
 

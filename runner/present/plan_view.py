@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from runner.core.plan import Plan
+from runner.core.variant_spec import extras_summary
 from runner.spec import Spec
 from runner.spec.units import format_duration
 
 
 def show_plan(plan: Plan, out: Console, as_json: bool) -> None:
+    extras = extras_summary(plan, os.cpu_count() or 1)
     if as_json:
-        out.print_json(json.dumps(plan.summary()))
+        out.print_json(json.dumps({**plan.summary(), **extras}))
         return
     spec = plan.spec
     out.rule(f"plan: {spec.name}")
@@ -35,6 +39,23 @@ def show_plan(plan: Plan, out: Console, as_json: bool) -> None:
     out.print(plan.dockerfile, markup=False, highlight=False, soft_wrap=True)
     _steps_table(plan, out)
     _claims_table(spec, out)
+    _extras_table(plan, extras, out)
+
+
+def _extras_table(plan: Plan, extras: dict[str, Any], out: Console) -> None:
+    if not extras["variants"] and not extras["perturbations"]:
+        return
+    table = Table(title="variants (--variants) and perturbations (determinism.perturb)")
+    for col in ("run", "changes", "steps", "image"):
+        table.add_column(col)
+    for name, v in extras["variants"].items():
+        image = f"its own: {v['image']}" if v["own_image"] else "the main image"
+        table.add_row(f"variant {name}", "; ".join(v["changes"]) or "-",
+                      ", ".join(v["steps"]), image)
+    steps = ", ".join(s.name for s in plan.steps_for(plan.seeds[0]))
+    for p in extras["perturbations"]:
+        table.add_row(p["label"], p["what"], steps, "the main image")
+    out.print(table)
 
 
 def _steps_table(plan: Plan, out: Console) -> None:

@@ -8,7 +8,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from runner.record.model import ClaimResult, ProbeReport, RunRecord, RunStatus, VariantRow
+from runner.record.model import (
+    ClaimResult,
+    PerturbRecord,
+    ProbeReport,
+    RunRecord,
+    RunStatus,
+    VariantRow,
+)
 
 VERDICT_STYLE = {"reproduced": "green", "exceeded": "cyan", "not_reproduced": "red",
                  "missing": "red", "inconclusive": "yellow", "no_claims": "white"}
@@ -38,6 +45,13 @@ def show_record(record: RunRecord, out: Console, as_json: bool = False) -> None:
             out.print(f"  • {claim.metric}: {claim.explanation}", highlight=False)
     if record.variants:
         out.print(variants_table(record.variants))
+        for name, info in record.variant_info.items():
+            out.print(f"  • {name}: {'; '.join(info.changes) or 'no change'}", highlight=False)
+        for row in record.variants:
+            if row.statement:
+                out.print(f"  • {row.statement}", highlight=False)
+    if record.perturbations:
+        out.print(perturbations_table(record.perturbations))
     if record.determinism_probe is not None:
         _probe(record.determinism_probe, out)
     _steps(record, out)
@@ -84,14 +98,30 @@ def claims_table(claims: list[ClaimResult]) -> Table:
 
 
 def variants_table(rows: list[VariantRow]) -> Table:
-    table = Table(title="variants vs the main configuration (Welch, Holm-adjusted)")
-    for col in ("variant", "metric", "n", "mean", "interval", "diff", "p", "p (Holm)", "signif."):
+    table = Table(title="variants vs the main configuration (Welch, or paired by seed for "
+                        "reuse: main; Holm-adjusted)")
+    for col in ("variant", "metric", "n", "mean", "interval", "diff", "diff interval", "p",
+                "p (Holm)", "signif."):
         table.add_column(col)
     for r in rows:
         interval = f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if r.ci_low is not None else "-"
+        gap = (f"[{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]"
+               if r.diff_ci_low is not None else "-")
         table.add_row(r.variant, r.metric, _fmt(r.n), _fmt(r.mean), interval,
-                      _fmt(r.difference), _fmt(r.p_value, 3), _fmt(r.p_holm, 3),
+                      _fmt(r.difference), gap, _fmt(r.p_value, 3), _fmt(r.p_holm, 3),
                       "yes" if r.significant else "no")
+    return table
+
+
+def perturbations_table(rows: list[PerturbRecord]) -> Table:
+    table = Table(title="perturbations of one seed vs the spread across seeds")
+    for col in ("perturbation", "metric", "main", "perturbed", "change", "spread",
+                "tolerance", ""):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.perturbation, r.metric, _fmt(r.main), _fmt(r.perturbed),
+                      _fmt(r.change), _fmt(r.spread), _fmt(r.tolerance),
+                      "[red]fragile[/red]" if r.fragile else "stable")
     return table
 
 

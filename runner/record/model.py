@@ -180,6 +180,34 @@ class VariantRow(_Part):
     note: str | None = None
     p_holm: float | None = None
     significant: bool | None = None
+    paired: bool = Field(False, description="compared seed by seed (a variant that reuses "
+                                            "the main outputs)")
+    diff_ci_low: float | None = None
+    diff_ci_high: float | None = None
+    statement: str | None = Field(None, description='e.g. "acc drops 0.081 [0.070, 0.092] '
+                                                    'on cifar10.1"')
+
+
+class VariantInfo(_Part):
+    """What a variant changed and what it ran on."""
+
+    changes: list[str]
+    image: str
+    image_reused: bool | None = None  # None: the main image
+    own_image: bool = False
+    data: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class PerturbRecord(_Part):
+    perturbation: str
+    what: str
+    metric: str
+    main: float
+    perturbed: float
+    change: float
+    spread: float | None = None
+    tolerance: float | None = None
+    fragile: bool
 
 
 class ProbeReport(_Part):
@@ -229,6 +257,8 @@ class RunRecord(_Part):
     runs: list[RunEntry] = Field(default_factory=list)
     claims: list[ClaimResult] = Field(default_factory=list)
     variants: list[VariantRow] = Field(default_factory=list)
+    variant_info: dict[str, VariantInfo] = Field(default_factory=dict)
+    perturbations: list[PerturbRecord] = Field(default_factory=list)
     determinism_probe: ProbeReport | None = None
     findings: list[FindingRecord] = Field(default_factory=list)
     verdict: RunVerdict | None = None

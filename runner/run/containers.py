@@ -5,7 +5,7 @@ a failed step, a timeout, an engine error, and Ctrl-C alike.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from runner.edges.engine import ContainerEngine, ContainerRequest
 
@@ -64,6 +64,11 @@ class Containers:
                 before()
         finally:
             self._engine.remove(container)
+
+    def settle(self) -> None:
+        """Wait for the copies and removals under way (a job that needs an earlier job's
+        outputs); their errors are raised by `close`."""
+        wait(self._removals)
 
     def close(self, raise_errors: bool = True) -> None:
         """Wait for the engine's pending work; remove containers started for jobs not run."""

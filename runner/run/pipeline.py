@@ -30,6 +30,7 @@ from runner.run.data_mounts import data_mounts
 from runner.run.jobs import execute_jobs
 from runner.run.observer import RunObserver
 from runner.run.planning import build_image, plan_with_engine, read_fresh_lock
+from runner.run.variant_setup import prepare_variants
 from runner.spec import Spec, load_spec
 from runner.spec.lockfile import check_requirements, lock_path
 
@@ -136,7 +137,8 @@ def _run(ctx: RunContext) -> int:
     plan = plan_with_engine(spec, source, ctx.lock, engine, ctx.options.ca_bundle,
                             ctx.observer.log)
     built = build_image(plan, source, ctx)
-    results, jobs = execute_jobs(ctx, plan, built, mounts)
+    setups = prepare_variants(ctx, plan, built, mounts, source)
+    results, jobs = execute_jobs(ctx, plan, built, mounts, setups)
     from runner.run.audits_in_run import AuditContext
     from runner.run.judge import judge_run
 

@@ -281,9 +281,22 @@ class Claim(Strict):
         return float(self.tolerance)
 
 
+Perturbation = Literal["threads", "blas", "affinity"]
+
+
 class Determinism(Strict):
     mode: Literal["standard", "strict"] = "standard"
     probe: bool = Field(False, description="run one seed twice and compare every metric")
+    perturb: list[Perturbation] = Field(
+        [], description="rerun one seed under changes that should not matter (thread counts, "
+                        "BLAS kernels, CPU affinity) and compare with the seed-to-seed spread")
+
+    @field_validator("perturb")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each perturbation once")
+        return value
 
 
 class Statistics(Strict):
@@ -296,9 +309,42 @@ class Logs(Strict):
                               "with a marker saying how many bytes were dropped between")
 
 
+class VariantEnvironment(Strict):
+    """What a variant changes in the environment; it then gets an image of its own."""
+
+    base: str | None = None
+    python: str | None = None
+    apt: list[str] | None = Field(None, description="replaces the main list")
+    pip: Pip | None = Field(None, description="packages pin over the main's of the same name "
+                                              "(numpy==1.26.4 replaces numpy==2.0.1)")
+    env: EnvMap = {}
+    setup: list[str] | None = Field(None, description="replaces the main list")
+
+
+class VariantResources(Strict):
+    gpus: Annotated[int | list[int], BeforeValidator(_gpu_shape)] | None = None
+    cpus: float | None = Field(None, gt=0)
+    memory: Size | None = None
+    shm: Size | None = None
+
+
 class Variant(Strict):
     env: EnvMap = {}
     steps: dict[str, str] = Field({}, description="step name -> replacement command")
+    data: list[Data] = Field([], description="replace the main data with the same mount "
+                                             "(or add a mount)")
+    environment: VariantEnvironment | None = None
+    resources: VariantResources | None = None
+    only: list[str] | None = Field(None, min_length=1, description="run only these steps")
+    reuse: Literal["main"] | None = Field(
+        None, description="start each seed from the main run's outputs of the same seed")
+
+    @model_validator(mode="after")
+    def _reuse_needs_only(self) -> Variant:
+        if self.reuse is not None and self.only is None:
+            raise ValueError("`reuse: main` needs `only`: the steps to run on the main "
+                             "outputs (e.g. only: [evaluate])")
+        return self
 
 
 class Spec(Strict):

@@ -76,6 +76,11 @@ def _variant_refs(data: dict[str, Any]) -> Iterator[Found]:
             if step not in steps:
                 yield (("variants", vname, "steps", step), f"no step named {step!r}",
                        _suggest(step, steps))
+        only = _mapping(variant).get("only")
+        for i, step in enumerate(only if isinstance(only, list) else []):
+            if isinstance(step, str) and step not in steps:
+                yield (("variants", vname, "only", i), f"no step named {step!r}",
+                       _suggest(step, steps))
 
 
 def _mount_refs(data: dict[str, Any]) -> Iterator[Found]:

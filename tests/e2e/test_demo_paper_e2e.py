@@ -78,6 +78,22 @@ def test_demo_group_split_variant_drops_the_auc(demo_run: tuple[int, dict[str, A
     assert row["significant"] is True
 
 
+def test_demo_second_test_set_reuses_the_main_models_and_states_the_drop(
+        demo_run: tuple[int, dict[str, Any], Path, str]) -> None:
+    _, record, _, _ = demo_run
+    row = next(r for r in record["variants"]
+               if r["variant"] == "shifted-testset" and r["metric"] == "nn_auc")
+    assert row["n"] == 3 and row["paired"] is True
+    assert -0.15 < row["difference"] < -0.04  # the same models, a harder test set
+    assert row["diff_ci_low"] < row["difference"] < row["diff_ci_high"] < 0
+    assert row["statement"].startswith("nn_auc drops 0.0")
+    assert row["statement"].endswith("on shifted-testset")
+    info = record["variant_info"]["shifted-testset"]
+    assert "only evaluate" in info["changes"] and info["own_image"] is False
+    runs = [r for r in record["runs"] if r["variant"] == "shifted-testset"]
+    assert [[s["name"] for s in r["steps"]] for r in runs] == [["evaluate"]] * 3  # no training
+
+
 def test_demo_determinism_probe_is_identical(demo_run: tuple[int, dict[str, Any], Path,
                                                                str]) -> None:
     _, record, _, _ = demo_run
