@@ -9,6 +9,7 @@ for `*.py` and `*.ipynb`, skipping hidden folders, virtual environments and chec
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,11 @@ def _code_cells(path: Path, name: str) -> list[tuple[int, str]]:
     import nbformat
 
     try:
-        notebook = nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
+        with warnings.catch_warnings():
+            # nbformat warns on stderr about ids, schemas and versions of any notebook it
+            # can still read: noise between the findings, and not the user's to fix here.
+            warnings.simplefilter("ignore")
+            notebook = nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
         cells = notebook.get("cells")
         if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
             raise ValueError("'cells' is not a list of cells")

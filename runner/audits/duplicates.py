@@ -37,6 +37,8 @@ def _canon(value: Any) -> str:
 
 
 def _column_text(values: np.ndarray) -> list[str]:
+    if values.dtype.kind == "c":  # as floats, 1+2j and 1+3j would be the same value
+        return [repr(complex(v)) for v in values.tolist()]
     if values.dtype.kind not in "biuf":
         try:
             # Fast path: a text column that is all numbers (any CSV numeric column).

@@ -114,6 +114,8 @@ def _check_columns(label: str, wanted: Sequence[str], available: Sequence[str]) 
 
 def to_float(values: np.ndarray, column: str, label: str, first_row: int = 1) -> np.ndarray:
     """Convert one chunk's column to float64; a bad value is named by its 1-based data row."""
+    if values.dtype.kind == "c":  # numpy would drop the imaginary part, with only a warning
+        raise UsageError(f"{label}: column {column!r} holds complex numbers; it needs real ones")
     if values.dtype.kind in "biuf":
         out = values.astype(np.float64)
     else:

@@ -16,7 +16,7 @@ from runner.spec.errors import Problem, SpecError
 from runner.spec.models import Spec
 from runner.spec.refs import check_references
 from runner.spec.todos import todo_problems, under_todo
-from runner.spec.yamlsafe import Located, YamlReadError, read_yaml
+from runner.spec.yamlsafe import MAX_BYTES, Located, YamlReadError, read_yaml
 
 # Problems given a hint, per spec: a few times the number shown (spec/errors.py MAX_SHOWN).
 MAX_HINTED = 200
@@ -26,12 +26,25 @@ def load_spec(path: Path | str, *, allow_mutable_ref: bool = False) -> Spec:
     """Validate the spec at `path`; raise SpecError listing every problem found."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
     except FileNotFoundError:
         raise SpecError([Problem(str(path), None, (), "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError([Problem(str(path), None, (), f"cannot read: {exc}")]) from None
     return load_spec_text(text, str(path), allow_mutable_ref=allow_mutable_ref)
+
+
+def _read(path: Path) -> str:
+    """The file's text, reading no more than a spec may hold (read_yaml refuses the rest).
+
+    A device or a pipe named by mistake (`/dev/zero`, a fifo) would be read forever.
+    """
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise OSError("not a regular file (a device, pipe or socket)")
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)
+    # Cut short, the last character may be cut in half: the size is the problem to report.
+    return raw.decode("utf-8", "replace" if len(raw) > MAX_BYTES else "strict")
 
 
 def load_spec_text(text: str, file: str, *, allow_mutable_ref: bool = False) -> Spec:

@@ -15,6 +15,19 @@ from typing import Any
 
 from spec_fuzz import DEMO_REPO, NAMED, Fuzzer, Outcome, clear, mutate_text
 
+
+class Dice(random.Random):
+    """A random source with a temper: a calm case (hostility 0) writes well-formed files and
+    options, so the audits run to the end on odd data; a hostile one (1) breaks them."""
+
+    def __init__(self, seed: int, hostility: float) -> None:
+        super().__init__(seed)
+        self.hostility = hostility
+
+    def odd(self, p: float) -> bool:
+        return self.random() < p * self.hostility
+
+
 COLUMNS = ["name", "split", "group", "label", "score", "x"]
 CELL_JUNK = ["", " ", "nan", "NaN", "inf", "-inf", "1e999", "-", "é", "x" * 3000, "\"", "1,2",
              "True", "0x10", "1_000", "\x00", "None", "[]", "{}", "-0", "1e-320"]
@@ -23,55 +36,56 @@ TABLE_SUFFIXES = [".csv"] * 6 + [".tsv", ".jsonl", ".jsonl", ".ndjson", ".npy", 
 PY_SOURCES = sorted(DEMO_REPO.glob("*.py"))
 
 
-def _cell(rng: random.Random, column: str, i: int) -> Any:
-    if rng.random() < 0.005:
+def _cell(rng: Dice, column: str, i: int) -> Any:
+    if rng.odd(0.005):
         return rng.choice(CELL_JUNK)
     return {"name": f"n{i}", "split": rng.choice(["train", "test", "val"]),
             "group": f"g{i % 3}", "label": rng.choice([0, 1, 1, 2]) if i % 7 else 1,
             "score": round(rng.random(), 3), "x": i * rng.choice([1, -1, 0.5])}[column]
 
 
-def rows(rng: random.Random) -> tuple[list[str], list[list[Any]]]:
+def rows(rng: Dice) -> tuple[list[str], list[list[Any]]]:
     header = list(COLUMNS)
-    if rng.random() < 0.15:
+    if rng.odd(0.15):
         header[rng.randrange(len(header))] = rng.choice(["", " label", "LABEL", "name", "é"])
-    if rng.random() < 0.1:
+    if rng.odd(0.1):
         header.pop(rng.randrange(len(header)))
     body = [[_cell(rng, c if c in COLUMNS else "x", i) for c in header]
             for i in range(rng.choice([0, 1, 2, 5, 30, 200]))]
-    if body and rng.random() < 0.1:
+    if body and rng.odd(0.1):
         body[rng.randrange(len(body))].append("extra")
     return header, body
 
 
-def delimited(rng: random.Random, sep: str) -> bytes:
+def delimited(rng: Dice, sep: str) -> bytes:
     header, body = rows(rng)
     text = "".join(sep.join(str(v) for v in row) + rng.choice(["\n", "\r\n"])
                    for row in [header, *body])
-    return mutate_text(text, rng) if rng.random() < 0.15 else text.encode("utf-8", "replace")
+    return mutate_text(text, rng) if rng.odd(0.15) else text.encode("utf-8", "replace")
 
 
-def json_lines(rng: random.Random) -> bytes:
+def json_lines(rng: Dice) -> bytes:
     header, body = rows(rng)
     lines = [json.dumps(dict(zip(header, row, strict=False))) for row in body]
-    if lines and rng.random() < 0.3:
+    if lines and rng.odd(0.3):
         lines[rng.randrange(len(lines))] = rng.choice(
             ["[1, 2]", "null", "7", "{", '{"name": {"a": [1]}}', "[" * 50000, '"\\ud800"',
              '{"label": 1e999}', '{"name": "n", "split": [], "label": {}}'])
     text = "\n".join(lines) + "\n"
-    return mutate_text(text, rng) if rng.random() < 0.2 else text.encode("utf-8", "replace")
+    return mutate_text(text, rng) if rng.odd(0.2) else text.encode("utf-8", "replace")
 
 
-def npy(rng: random.Random) -> bytes:
+def npy(rng: Dice) -> bytes:
     import numpy as np
 
     n = rng.choice([0, 1, 3, 40])
-    kind = rng.randrange(6)
+    kind = rng.randrange(6) if rng.odd(1) else rng.choice([0, 1])
     array: Any
     if kind == 0:
         array = np.array([rng.random() for _ in range(n * 2)]).reshape(n, 2)
     elif kind == 1:
-        fields = [(c, rng.choice(["f8", "i4", "U4", "S3", "?", "c16"])) for c in COLUMNS]
+        kinds = ["f8", "i4", "U4", "S3", "?", "c16"] if rng.odd(1) else ["f8", "i4"]
+        fields = [(c, rng.choice(kinds)) for c in COLUMNS]
         array = np.zeros(n, dtype=fields)
     elif kind == 2:
         array = np.zeros(rng.choice([(), (2, 2, 2), (n,), (0, 0)]))
@@ -84,20 +98,20 @@ def npy(rng: random.Random) -> bytes:
     buf = io.BytesIO()
     np.save(buf, array, allow_pickle=True)
     raw = buf.getvalue()
-    return raw[: rng.randrange(len(raw))] if rng.random() < 0.15 else raw
+    return raw[: rng.randrange(len(raw))] if rng.odd(0.15) else raw
 
 
-def hdf5(rng: random.Random) -> bytes:
+def hdf5(rng: Dice) -> bytes:
     import h5py
     import numpy as np
 
     buf = io.BytesIO()
     n = rng.choice([0, 1, 5])
     with h5py.File(buf, "w") as h5:
-        roll = rng.random()
+        roll = rng.random() if rng.odd(1) else 0.0
         if roll < 0.3:
-            for c in COLUMNS[: rng.randint(0, len(COLUMNS))]:
-                h5[c] = np.arange(n + rng.choice([0, 0, 1])).astype(rng.choice(["f8", "S2"]))
+            for c in COLUMNS[: rng.randint(0, len(COLUMNS)) if rng.odd(1) else None]:
+                h5[c] = np.arange(n + rng.odd(0.3)).astype("S2" if rng.odd(0.5) else "f8")
         elif roll < 0.6:
             h5["table"] = np.zeros((n, rng.choice([1, 6])))
         elif roll < 0.8:
@@ -106,16 +120,15 @@ def hdf5(rng: random.Random) -> bytes:
         else:
             h5["d"] = np.zeros((2, 2, 2))
     raw = buf.getvalue()
-    return raw[: rng.randrange(len(raw))] if rng.random() < 0.15 else raw
+    return raw[: rng.randrange(len(raw))] if rng.odd(0.15) else raw
 
 
-def table(rng: random.Random) -> tuple[str, bytes | None]:
+def table(rng: Dice) -> tuple[str, bytes | None]:
     """(suffix, bytes) of one table; bytes None: a folder instead of a file."""
-    suffix = rng.choice(TABLE_SUFFIXES)
-    roll = rng.random()
-    if roll < 0.04:
+    suffix = rng.choice(TABLE_SUFFIXES[:-2] if rng.hostility == 0 else TABLE_SUFFIXES)
+    if rng.odd(0.04):
         return suffix, None
-    if roll < 0.14:
+    if rng.odd(0.1):
         return suffix, NAMED[rng.choice(sorted(NAMED))](rng)
     if suffix in (".jsonl", ".ndjson"):
         return suffix, json_lines(rng)
@@ -126,7 +139,7 @@ def table(rng: random.Random) -> tuple[str, bytes | None]:
     return suffix, delimited(rng, "\t" if suffix == ".tsv" else ",")
 
 
-def notebook(rng: random.Random) -> bytes:
+def notebook(rng: Dice) -> bytes:
     source = rng.choice(PY_SOURCES).read_text(encoding="utf-8")
     cells: list[Any] = [{"cell_type": "code", "source": part, "metadata": {}, "outputs": [],
                          "execution_count": None} for part in source.split("\n\n")]
@@ -134,11 +147,11 @@ def notebook(rng: random.Random) -> bytes:
         ["%matplotlib inline", "!pip install x", "x?", "def f(:", "(" * 300, "\\"]),
         "metadata": {}, "outputs": [], "execution_count": None})
     book: Any = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    if rng.random() < 0.3:
+    if rng.odd(0.3):
         key = rng.choice(["cells", "nbformat", "metadata"])
         book[key] = rng.choice([None, 5, "x", [1], {"a": 1}, [{"cell_type": "code"}]])
     text = json.dumps(book)
-    return mutate_text(text, rng) if rng.random() < 0.2 else text.encode()
+    return mutate_text(text, rng) if rng.odd(0.2) else text.encode()
 
 
 DEEP_PY = [
@@ -154,8 +167,8 @@ DEEP_PY = [
 ]
 
 
-def python_source(rng: random.Random) -> bytes:
-    roll = rng.random()
+def python_source(rng: Dice) -> bytes:
+    roll = rng.random() if rng.odd(1) else 1.0
     if roll < 0.2:
         return rng.choice(DEEP_PY).encode()
     if roll < 0.3:
@@ -164,38 +177,38 @@ def python_source(rng: random.Random) -> bytes:
     return mutate_text(text, rng) if roll < 0.8 else text.encode()
 
 
-def pick(rng: random.Random, good: list[str], bad: list[str], p_bad: float = 0.1) -> str:
+def pick(rng: Dice, good: list[str], bad: list[str], p_bad: float = 0.1) -> str:
     """Mostly a value the option takes, so the audit itself runs; now and then an odd one."""
-    return rng.choice(bad if rng.random() < p_bad else good)
+    return rng.choice(bad if rng.odd(p_bad) else good)
 
 
 ODD_FLOATS = ["0", "1", "-1", "nan", "inf", "5", "1e-300", "-0"]
 
 
-def _tables(rng: random.Random, fuzzer: Fuzzer, count: int) -> list[str]:
+def _tables(rng: Dice, fuzzer: Fuzzer, count: int) -> list[str]:
     paths = []
     for i in range(count):
         suffix, content = table(rng)
         paths.append(str(fuzzer.write(f"t{i}{suffix}", content)))
-    if rng.random() < 0.05:
+    if rng.odd(0.05):
         paths[0] = str(fuzzer.folder / "missing.csv")
-    elif rng.random() < 0.3 and paths[0].endswith(".h5"):
+    elif rng.odd(0.3) and paths[0].endswith(".h5"):
         paths[0] += rng.choice([":table", ":g", ":g/h", ":nope", ":s", ":", ":d"])
     return paths
 
 
-def _columns(rng: random.Random, n: int, pool: list[str]) -> str:
+def _columns(rng: Dice, n: int, pool: list[str]) -> str:
     picked = rng.sample(pool, min(n, len(pool)))
-    if rng.random() < 0.1:
+    if rng.odd(0.1):
         picked[0] = rng.choice(["", " ", "nope", "Label", ",", "0"])
     return ",".join(picked)
 
 
-def _chunk(rng: random.Random) -> list[str]:
+def _chunk(rng: Dice) -> list[str]:
     return ["--chunk-size", rng.choice(["1", "2", "7", "100000"])] if rng.random() < 0.4 else []
 
 
-def _leakage(rng: random.Random, a: str) -> list[str]:
+def _leakage(rng: Dice, a: str) -> list[str]:
     group = (["--group-pattern", pick(rng, ["n(\\d)", "(.)", "^(n)", "(?P<a>.)"],
                                       ["(", "()", "x", "n\\d"])]
              if rng.random() < 0.6 else ["--group-column", pick(rng, ["group", "x"], ["nope"])])
@@ -203,7 +216,7 @@ def _leakage(rng: random.Random, a: str) -> list[str]:
             "--split", pick(rng, ["split", "split", "group"], ["nope"]), *group, *_chunk(rng)]
 
 
-def _balance(rng: random.Random, a: str) -> list[str]:
+def _balance(rng: Dice, a: str) -> list[str]:
     extra = ["--predictions", pick(rng, ["score", "label", "split"], ["name"])]
     if rng.random() < 0.5:
         extra += ["--reported", pick(rng, ["accuracy=0.9", "roc_auc=0.7", "balanced_acc=0.5",
@@ -214,7 +227,7 @@ def _balance(rng: random.Random, a: str) -> list[str]:
             *extra]
 
 
-def _baseline(rng: random.Random, a: str, b: str) -> list[str]:
+def _baseline(rng: Dice, a: str, b: str) -> list[str]:
     return ["audit", "baseline", a, b,
             "--features", _columns(rng, rng.randint(1, 2), ["score", "x", "label"]),
             "--label", pick(rng, ["label", "split", "score"], ["name", "group"]),
@@ -228,14 +241,14 @@ def _baseline(rng: random.Random, a: str, b: str) -> list[str]:
             "--seeds", pick(rng, ["0", "0,1"], ["a", ",", "-1", "99999999999999999999"])]
 
 
-def _neighbours(rng: random.Random, a: str, b: str) -> list[str]:
+def _neighbours(rng: Dice, a: str, b: str) -> list[str]:
     return ["audit", "neighbours", a, b,
             "--features", _columns(rng, rng.randint(1, 3), ["score", "x", "label"]),
             "--quantile", pick(rng, ["0.05", "0.01", "0.3"], ODD_FLOATS),
             "--max-share", pick(rng, ["0.1", "0.9"], ODD_FLOATS), *_chunk(rng)]
 
 
-def audit_args(rng: random.Random, fuzzer: Fuzzer) -> list[str]:
+def audit_args(rng: Dice, fuzzer: Fuzzer) -> list[str]:
     """One audit command line on freshly written hostile inputs."""
     which = rng.choice(["leakage", "duplicates", "balance", "baseline", "neighbours", "code"])
     if which == "code":
@@ -254,7 +267,7 @@ def audit_args(rng: random.Random, fuzzer: Fuzzer) -> list[str]:
     return _neighbours(rng, a, b)
 
 
-def _code_paths(rng: random.Random, fuzzer: Fuzzer) -> list[str]:
+def _code_paths(rng: Dice, fuzzer: Fuzzer) -> list[str]:
     paths = []
     for i in range(rng.randint(1, 3)):
         roll = rng.random()
@@ -265,7 +278,7 @@ def _code_paths(rng: random.Random, fuzzer: Fuzzer) -> list[str]:
             paths.append(str(folder))
         elif roll < 0.5:
             paths.append(str(fuzzer.write(f"nb{i}.ipynb", notebook(rng))))
-        elif roll < 0.95:
+        elif roll < 0.95 or not rng.odd(1):
             paths.append(str(fuzzer.write(f"src{i}.py", python_source(rng))))
         else:
             missing = fuzzer.folder / f"gone{i}.py"
@@ -275,4 +288,6 @@ def _code_paths(rng: random.Random, fuzzer: Fuzzer) -> list[str]:
 
 
 def audit_case(rng: random.Random, fuzzer: Fuzzer) -> Outcome:
-    return fuzzer.invoke(audit_args(rng, fuzzer))
+    """Two cases in five are calm (well-formed input the audits run through), the rest hostile."""
+    dice = Dice(rng.getrandbits(64), hostility=0.0 if rng.random() < 0.4 else 1.0)
+    return fuzzer.invoke(audit_args(dice, fuzzer))

@@ -122,3 +122,45 @@ def test_notebook_cells_that_are_not_cells_are_a_usage_error(tmp_path: Path) -> 
                                 "nbformat_minor": 5}))
     with pytest.raises(UsageError, match="odd.ipynb: not a readable notebook"):
         audit_code([path])
+
+
+def _complex_npy(path: Path, imaginary: list[float]) -> Path:
+    import numpy as np
+
+    array = np.zeros(len(imaginary), dtype=[("x", "c16"), ("label", "i4")])
+    array["x"] = [1 + 1j * v for v in imaginary]
+    array["label"] = [0, 1][: len(imaginary)]
+    np.save(path, array)
+    return path
+
+
+def test_a_complex_column_is_not_read_as_its_real_part(tmp_path: Path) -> None:
+    # numpy dropped the imaginary part with a ComplexWarning: 1+2j was read as 1.0.
+    path = _complex_npy(tmp_path / "c.npy", [2.0, 3.0])
+    with pytest.raises(UsageError, match="column 'x' holds complex numbers"):
+        read_columns(path, ["x"], numeric=["x"])
+
+
+def test_complex_rows_that_differ_only_in_the_imaginary_part_are_not_duplicates(
+        tmp_path: Path) -> None:
+    from runner.audits.duplicates import audit_duplicates
+
+    train = _complex_npy(tmp_path / "train.npy", [2.0])
+    test = _complex_npy(tmp_path / "test.npy", [3.0])
+    (finding,) = audit_duplicates(train, test, ["x"])
+    assert finding.evidence["test_rows_in_train"] == 0, finding
+
+
+def test_nbformat_warnings_stay_out_of_the_users_terminal(tmp_path: Path) -> None:
+    import warnings
+
+    # A cell without an id: nbformat printed a MissingIDFieldWarning and its source line.
+    cell = {"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [],
+            "execution_count": None}
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        audit_code([path])
+    assert not caught, [str(w.message) for w in caught]

@@ -7,6 +7,7 @@ escape (`"\\ud800"`) is refused at its line instead of crashing `repro plan` (ex
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from runner.spec import SpecError, load_spec, load_spec_text
 from runner.spec.errors import MAX_SHOWN, Problem
+from runner.spec.yamlsafe import MAX_BYTES
 
 
 def test_only_the_first_problems_of_a_file_are_shown(tmp_path: Path) -> None:
@@ -55,3 +57,22 @@ def test_a_32_bit_escape_is_text() -> None:
     with pytest.raises(SpecError) as info:  # invalid for other reasons, not for the name
         load_spec_text('version: 1\nname: "\\U0001F600"\n', "paper.yaml")
     assert not any("surrogate" in p.message for p in info.value.problems)
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_device_or_pipe_is_not_read(tmp_path: Path, kind: str) -> None:
+    # /dev/zero was read until memory ran out; a fifo with no writer blocked forever.
+    path = Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "paper.yaml"
+        os.mkfifo(path)
+    with pytest.raises(SpecError, match="not a regular file"):
+        load_spec(path)
+
+
+def test_a_huge_file_is_refused_for_its_size_after_reading_only_the_limit(
+        tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("name: " + "é" * MAX_BYTES)  # the cut falls inside a character
+    with pytest.raises(SpecError, match=f"file is larger than {MAX_BYTES} bytes"):
+        load_spec(path)
