@@ -14,6 +14,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from runner.record.model import PerturbRecord
+
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 # Kernel choice the libraries read from the environment: MKL's conditional numerical
@@ -52,17 +54,8 @@ def perturbations(kinds: Sequence[str], cpus: int) -> list[Perturbation]:
     return out
 
 
-@dataclass(frozen=True)
-class PerturbRow:
-    perturbation: str
-    what: str
-    metric: str
-    main: float
-    perturbed: float
-    change: float
-    spread: float | None  # standard deviation across the main seeds (None: one seed)
-    tolerance: float | None
-    fragile: bool
+# A row of the result is the record's own type: the record stores it as it is made.
+PerturbRow = PerturbRecord
 
 
 def compare(seed_values: Mapping[str, float], across_seeds: Mapping[str, Sequence[float]],
@@ -77,9 +70,11 @@ def compare(seed_values: Mapping[str, float], across_seeds: Mapping[str, Sequenc
             seeds = across_seeds.get(metric, [])
             spread = statistics.stdev(seeds) if len(seeds) >= 2 else None
             change = abs(values[metric] - base)
-            rows.append(PerturbRow(key, described[key], metric, base, values[metric], change,
-                                   spread, tolerances.get(metric),
-                                   _fragile(change, spread, tolerances.get(metric), base)))
+            tolerance = tolerances.get(metric)
+            rows.append(PerturbRow(perturbation=key, what=described[key], metric=metric,
+                                   main=base, perturbed=values[metric], change=change,
+                                   spread=spread, tolerance=tolerance,
+                                   fragile=_fragile(change, spread, tolerance, base)))
     return rows
 
 

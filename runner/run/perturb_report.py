@@ -3,7 +3,6 @@ spread across seeds, and one finding (fragile or stable) per run."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,8 +35,7 @@ def perturb_report(plan: Plan, ok: Sequence[SeedResult], jobs: dict[str, Job],
     tolerances = {c.metric: c.absolute_tolerance for c in spec.claims}
     rows = compare({m: v for m, v in probed.items() if m in spec.metrics}, across, values,
                    tolerances, described)
-    return ([PerturbRecord.model_validate(dataclasses.asdict(r)) for r in rows],
-            [f.to_dict() for f in _findings(rows)])
+    return rows, [f.to_dict() for f in _findings(rows)]
 
 
 def _findings(rows: Sequence[PerturbRow]) -> list[Finding]:
