@@ -228,13 +228,16 @@ def _balance(rng: Dice, a: str) -> list[str]:
 
 
 def _baseline(rng: Dice, a: str, b: str) -> list[str]:
+    regression = rng.random() < 0.3  # a measured target (score) or classes (label, split)
+    metrics = ["r2", "rmse"] if regression else ["roc_auc", "accuracy", "balanced_accuracy",
+                                                   "f1"]
+    models = ["majority_class", "random_forest"] + ["logistic_regression"] * (not regression)
     return ["audit", "baseline", a, b,
             "--features", _columns(rng, rng.randint(1, 2), ["score", "x", "label"]),
-            "--label", pick(rng, ["label", "split", "score"], ["name", "group"]),
-            "--model", pick(rng, ["logistic_regression", "majority_class", "random_forest"],
-                            ["x"]),
-            "--metric", pick(rng, ["roc_auc", "accuracy", "balanced_accuracy", "f1", "r2",
-                                   "rmse"], ["x"]),
+            "--label", pick(rng, ["score"] if regression else ["label", "split"],
+                            ["name", "group", "score", "label"]),
+            "--model", pick(rng, models, ["x", "logistic_regression"]),
+            "--metric", pick(rng, metrics, ["x", "r2", "accuracy"]),
             *(["--compare-to-value", pick(rng, ["0.8", "0.5", "3"], ODD_FLOATS, 0.3),
                "--tolerance", pick(rng, ["0.01", "0"], ODD_FLOATS, 0.3)]
               if rng.random() < 0.7 else []),

@@ -129,6 +129,34 @@ def mutate_tree(text: str, rng: random.Random) -> bytes:
     return dump(data, rng)
 
 
+def _tweaked(value: Any, rng: random.Random) -> Any:
+    """A value of the same type at its edge: a spec that may stay valid and reach `plan`."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return rng.choice([0, 1, -1, 2**31, 2**63, value * 1000])
+    if isinstance(value, float):
+        return rng.choice([0.0, -0.0, 1e-300, 1e300, value * 1000, float("inf")])
+    if isinstance(value, str):
+        return rng.choice([value + "é✓", value.upper(), value * 3, " " + value, value + "\n",
+                           "", value[:1], value + " {seed}", value + " '\"$(x)`", value + "\t"])
+    if isinstance(value, list):
+        return rng.choice([[], value[:1], value + value, list(reversed(value))])
+    if isinstance(value, dict) and value:
+        return {k: v for k, v in value.items() if k != rng.choice(list(value))}
+    return value
+
+
+def tweak_tree(text: str, rng: random.Random) -> bytes:
+    data = yaml.safe_load(text)
+    for _ in range(rng.randint(1, 3)):
+        spot = _walk(data, rng)
+        if spot is not None:
+            parent, key = spot
+            parent[key] = _tweaked(parent[key], rng)
+    return dump(data, rng)
+
+
 def mutate_text(text: str, rng: random.Random) -> bytes:
     raw = bytearray(text.encode("utf-8"))
     for _ in range(rng.randint(1, 8)):
@@ -148,8 +176,10 @@ def spec_case(rng: random.Random) -> tuple[str, bytes | None]:
     """(kind, bytes) of one hostile spec; bytes None: a folder instead of a file."""
     roll = rng.random()
     base = rng.choice(SHIPPED).read_text(encoding="utf-8")
-    if roll < 0.45:
+    if roll < 0.3:
         return "tree", mutate_tree(base, rng)
+    if roll < 0.55:
+        return "tweak", tweak_tree(base, rng)
     if roll < 0.8:
         return "text", mutate_text(base, rng)
     if roll < 0.83:
