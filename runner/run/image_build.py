@@ -17,6 +17,7 @@ from runner.core.render import LOCK_REQS
 from runner.edges.engine import ContainerEngine
 from runner.edges.git_mirror import SKIP_DIRS
 from runner.edges.locks import build_lock
+from runner.errors import EngineLost
 from runner.settings import proxy_build_args
 
 
@@ -82,6 +83,8 @@ def _build(plan: Plan, checkout: Path, engine: ContainerEngine, ca_bundle: Path 
         prepare_context(plan, checkout, ca_bundle, folder)
         image_id = engine.build(folder, plan.tag, {}, proxy_build_args(), on_log,
                                 nocache=rebuild)
+    except EngineLost as exc:
+        raise exc.during(f"the build of {plan.tag}") from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     engine.tag(image_id, f"repro/{plan.inputs.spec_name}:latest")

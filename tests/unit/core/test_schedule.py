@@ -100,3 +100,17 @@ def test_learning_curve_fractions_below_one() -> None:
     curve = jobs[2]
     steps = curve.plan.steps_for(curve.run.seed, curve.run.fraction)
     assert steps[0].command == "python train.py --fraction 0.25"
+
+
+def test_perturbations_rerun_the_first_seed_with_their_switches() -> None:
+    spec_text = TEXT.replace("seeds: [0, 1]", "seeds: [3, 4]\ndeterminism: "
+                             "{mode: standard, perturb: [threads, affinity]}")
+    spec = load_spec_text(spec_text, "paper.yaml")
+    jobs = schedule(make_plan(spec, source_location="l", source_id=SHA, pinned=True,
+                              lock=None, options=BuildOptions()), [], None, None, cpus=4)
+    assert labels(jobs) == ["seed-3", "seed-4", "perturb-threads-1/seed-3",
+                            "perturb-threads-4/seed-3", "perturb-affinity/seed-3"]
+    threads = jobs[2].plan.steps_for(3)[0].env
+    assert threads["OMP_NUM_THREADS"] == "1" and threads["OPENBLAS_NUM_THREADS"] == "1"
+    assert jobs[4].perturbation is not None and jobs[4].perturbation.cpuset == "3"
+    assert not any(j.required for j in jobs[2:])  # a failed rerun never fails the run
