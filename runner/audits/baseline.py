@@ -101,7 +101,10 @@ def score(
         return float(skm.accuracy_score(y_true, predicted))
     if metric == "balanced_accuracy":
         return float(skm.balanced_accuracy_score(y_true, predicted))
-    binary = classes is not None and len(classes) == 2
+    # Binary only when the test labels are the model's two classes: a third class in the test
+    # set makes sklearn's binary f1 raise; the macro average counts it as missed.
+    binary = classes is not None and len(classes) == 2 and set(
+        np.unique(y_true).tolist()) <= set(classes.tolist())
     if metric == "f1":
         if binary and classes is not None:
             return float(skm.f1_score(y_true, predicted, pos_label=classes[1]))

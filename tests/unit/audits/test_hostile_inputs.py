@@ -164,3 +164,13 @@ def test_nbformat_warnings_stay_out_of_the_users_terminal(tmp_path: Path) -> Non
         warnings.simplefilter("always")
         audit_code([path])
     assert not caught, [str(w.message) for w in caught]
+
+
+def test_f1_with_a_test_class_the_two_class_model_never_saw_is_the_macro_average(
+        tmp_path: Path) -> None:
+    # sklearn's binary f1 raised "Target is multiclass" (a usage error since the fuzz run).
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("x,label\n1,0\n2,1\n3,1\n4,0\n")
+    test.write_text("x,label\n1,0\n2,1\n3,2\n")
+    value = fit_baseline(train, test, ["x"], "label", "majority_class", "f1", 0)
+    assert 0.0 <= value <= 1.0
