@@ -34,6 +34,11 @@ class Perturbation:
     cpuset: str | None = None
 
 
+def container_cpus(limit: float | None, host: int) -> int:
+    """CPUs a job's container may use: its `resources.cpus` limit, else the host's."""
+    return math.ceil(limit) if limit else max(host, 1)
+
+
 def perturbations(kinds: Sequence[str], cpus: int) -> list[Perturbation]:
     """The reruns `kinds` ask for on a container with `cpus` CPUs."""
     out: list[Perturbation] = []

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import Any
 
-from runner.core.perturb import perturbations
+from runner.core.perturb import container_cpus, perturbations
 from runner.core.plan import Plan, make_plan
 from runner.core.render import BuildOptions
 from runner.spec.models import (
@@ -91,7 +91,7 @@ def changes(spec: Spec, name: str) -> list[str]:
     if variant.environment is not None:
         env = variant.environment
         parts = [*(env.pip.packages if env.pip else []), *(f"apt {a}" for a in env.apt or []),
-                 *(f"base {env.base}" for _ in [0] if env.base),
+                 *([f"base {env.base}"] if env.base else []),
                  *(f"{k}={v}" for k, v in env.env.items())]
         out.append("image: " + (", ".join(parts) or "its own environment"))
     if variant.resources is not None:
@@ -117,8 +117,10 @@ def variant_plan(plan: Plan, name: str) -> Plan:
                                mounts=[(d.name, d.mount) for d in spec.data])
 
 
-def extras_summary(plan: Plan, cpus: int) -> dict[str, Any]:
-    """What each variant and perturbation will run and build (`repro plan`)."""
+def extras_summary(plan: Plan, host_cpus: int) -> dict[str, Any]:
+    """What each variant and perturbation will run and build (`repro plan`), on a host
+    with `host_cpus` CPUs (the run counts them the same way)."""
+    cpus = container_cpus(plan.spec.resources.cpus, host_cpus)
     seed = plan.seeds[0]
     variants = {}
     for name in plan.spec.variants:

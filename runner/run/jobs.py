@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 import os
 import threading
 import time
 from pathlib import Path
 
 from runner.core.masking import mask_env
+from runner.core.perturb import container_cpus
 from runner.core.plan import Plan
 from runner.core.sandbox import SandboxPolicy
 from runner.core.schedule import Job, JobKind, schedule
@@ -37,7 +37,8 @@ def execute_jobs(ctx: RunContext, plan: Plan, built: BuiltImage, mounts: list[Mo
     timeout = spec.resources.timeout
     deadline = time.monotonic() + timeout if timeout else None
     jobs = schedule(plan, ctx.options.variants, ctx.options.repeat_seed, deadline,
-                    {name: s.plan for name, s in setups.items()}, cpus=_cpus(plan))
+                    {name: s.plan for name, s in setups.items()},
+                    cpus=container_cpus(spec.resources.cpus, os.cpu_count() or 1))
     main = JobSetup(plan, built, mounts)
     carry = MainOutputs(ctx.workdir / "reuse", engine) if any(
         s.plan.spec.variants[n].reuse == "main" for n, s in setups.items()) else None
@@ -52,16 +53,16 @@ def execute_jobs(ctx: RunContext, plan: Plan, built: BuiltImage, mounts: list[Mo
         "sandbox": SandboxPolicy(pids_limit=spec.resources.pids).record(),
     })
     assert ctx.gpu is not None
-    requests = [_request(job, setups.get(job.variant or "", main), ctx.run_id,
-                         ctx.gpu.granted) for job in jobs]
+    made_of = [setups.get(job.variant or "", main) for job in jobs]
+    requests = [_request(job, setup, ctx.run_id, ctx.gpu.granted)
+                for job, setup in zip(jobs, made_of, strict=True)]
     with Containers(engine, requests) as containers:
-        for job in jobs:
+        for job, setup in zip(jobs, made_of, strict=True):
             observer.step(f"{job.run.label}")
             container = containers.take()
             folder = recorder.folder / job.run.label
             try:
-                image = setups.get(job.variant or "", main).built.id
-                result = _run_job(job, engine, container, image, folder, observer.log,
+                result = _run_job(job, engine, container, setup.built.id, folder, observer.log,
                                   secrets, carry, containers, results)
             except BaseException:
                 containers.release(container)
@@ -104,12 +105,6 @@ def _copy_out(job: Job, engine: ContainerEngine, container: str, result: SeedRes
     if carry is not None and job.kind is JobKind.MAIN and not job.repeat \
             and result.status == "ok":
         carry.take(job.run.seed, container, job.plan.spec.environment.workdir)
-
-
-def _cpus(plan: Plan) -> int:
-    """CPUs a job's container may use: its limit, else the host's."""
-    limit = plan.spec.resources.cpus
-    return math.ceil(limit) if limit else (os.cpu_count() or 1)
 
 
 def _scrub_values(plan: Plan) -> dict[str, str]:

@@ -65,18 +65,25 @@ def plan_with_engine(spec: Spec, source: Source, lock: Lock | None, engine: Cont
                      paper_image=paper)
 
 
+def build_logged(plan: Plan, source: Source, ctx: RunContext, log_name: str,
+                 prefix: str) -> BuiltImage:
+    """Build or reuse `plan`'s image, its build log in the run folder as `log_name` and
+    on the live view as `  PREFIX | line`."""
+    assert source.checkout is not None
+    with open(ctx.recorder.folder / log_name, "a", encoding="utf-8") as log:
+        def on_log(line: str) -> None:
+            log.write(line + "\n")
+            ctx.observer.log(f"  {prefix} | {line}")
+
+        return build_or_reuse(plan, source.checkout, ctx.need_engine(), ctx.options.ca_bundle,
+                              on_log, ctx.options.rebuild)
+
+
 def build_image(plan: Plan, source: Source, ctx: RunContext) -> BuiltImage:
     recorder, observer = ctx.recorder, ctx.observer
     (recorder.folder / "Dockerfile").write_text(plan.dockerfile, encoding="utf-8")
     observer.phase(f"image {plan.tag}")
-    assert source.checkout is not None
-    with open(recorder.folder / "build.log", "a", encoding="utf-8") as log:
-        def on_log(line: str) -> None:
-            log.write(line + "\n")
-            observer.log(f"  build | {line}")
-
-        built = build_or_reuse(plan, source.checkout, ctx.need_engine(), ctx.options.ca_bundle,
-                               on_log, ctx.options.rebuild)
+    built = build_logged(plan, source, ctx, "build.log", "build")
     recorder.update(image={
         "tag": built.tag, "id": built.id, "reused": built.reused, "reason": built.reason,
         "seconds": round(built.seconds, 3), "base_reference": plan.base_ref,

@@ -16,8 +16,8 @@ from runner.edges.git_mirror import Source
 from runner.record.model import VariantInfo
 from runner.run.context import RunContext
 from runner.run.data_mounts import data_mounts
-from runner.run.image_build import BuiltImage, build_or_reuse
-from runner.run.planning import plan_with_engine
+from runner.run.image_build import BuiltImage
+from runner.run.planning import build_logged, plan_with_engine
 from runner.spec.models import Spec
 
 
@@ -45,14 +45,12 @@ def _prepare(ctx: RunContext, plan: Plan, built: BuiltImage, mounts: list[Mount]
              source: Source, name: str) -> tuple[JobSetup, VariantInfo]:
     spec = variant_spec(plan.spec, name)
     variant = plan.spec.variants[name]
-    vplan = variant_plan(plan, name)
-    vbuilt, data_record = built, list[dict[str, Any]]()
-    if has_own_image(variant):
-        vplan, vbuilt = _own_image(ctx, spec, source, name)
-    vmounts = mounts
+    own = has_own_image(variant)
+    vplan, vbuilt = _own_image(ctx, spec, source, name) if own else (
+        variant_plan(plan, name), built)
+    vmounts, data_record = mounts, list[dict[str, Any]]()
     if variant.data:
         vmounts, data_record = data_mounts(spec, ctx.lock, ctx.edges.store, ctx.observer.phase)
-    own = has_own_image(variant)
     return JobSetup(vplan, vbuilt, vmounts), VariantInfo(
         changes=changes(plan.spec, name), image=vbuilt.tag, own_image=own,
         image_reused=vbuilt.reused if own else None, data=data_record)
@@ -62,20 +60,12 @@ def _own_image(ctx: RunContext, spec: Spec, source: Source, name: str,
                ) -> tuple[Plan, BuiltImage]:
     """The variant's environment as an image of its own. The lock pins the main
     environment only, so a variant's image is built from its spec's own pins."""
-    assert source.checkout is not None
-    engine, observer = ctx.need_engine(), ctx.observer
+    observer = ctx.observer
     vplan = dataclasses.replace(
-        plan_with_engine(spec, source, None, engine, ctx.options.ca_bundle, observer.log),
-        variant=name)
+        plan_with_engine(spec, source, None, ctx.need_engine(), ctx.options.ca_bundle,
+                         observer.log), variant=name)
     observer.phase(f"image of variant {name}: {vplan.tag}")
-    log_path = ctx.recorder.folder / f"build-variant-{name}.log"
-    with open(log_path, "a", encoding="utf-8") as log:
-        def on_log(line: str) -> None:
-            log.write(line + "\n")
-            observer.log(f"  build {name} | {line}")
-
-        vbuilt = build_or_reuse(vplan, source.checkout, engine, ctx.options.ca_bundle, on_log,
-                                ctx.options.rebuild)
+    vbuilt = build_logged(vplan, source, ctx, f"build-variant-{name}.log", f"build {name}")
     observer.log(f"variant {name}: image {'reused' if vbuilt.reused else 'built'}: "
                  f"{vbuilt.tag} ({vbuilt.reason})")
     return vplan, vbuilt

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from runner.core.gap import Gap, describe, paired_gap, welch_gap
-from runner.core.perturb import compare, perturbations, stable_statement, statement
+from runner.core.perturb import compare, container_cpus, perturbations, stable_statement, statement
 from runner.core.reuse import snapshot_roots
 from runner.core.variant_spec import changes, merge_pins, variant_spec
 from runner.spec.errors import SpecError
@@ -78,6 +78,8 @@ def test_perturbations_of_a_two_cpu_container() -> None:
     assert [p.key for p in found] == ["threads-1", "threads-2", "blas", "affinity"]
     assert found[0].env["OMP_NUM_THREADS"] == "1" and found[3].cpuset == "1"
     assert [p.key for p in perturbations(["threads"], 1)] == ["threads-1"]
+    # the run and `repro plan` count a container's CPUs the same way
+    assert container_cpus(1.5, 8) == 2 and container_cpus(None, 8) == 8
 
 
 def test_a_move_beyond_the_seed_spread_is_fragile_and_said_so() -> None:
